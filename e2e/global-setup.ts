@@ -1,0 +1,70 @@
+// Browser-test set-up: a fresh database (new PostgreSQL schema with TEST_DATABASE_URL, else a
+// PGlite folder) holding a small demo region, and the production build served by `next start`.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { buildEnv, loadDemo, root, startServer, stopServer } from './support/server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    dataDir: string;
+    databaseUrl: string;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export default async function setup(project: TestProject) {
+  if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('no production build: run `next build --webpack` first (npm test does)');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingyun-e2e-'));
+  let schema: string | undefined;
+  let databaseUrl = '';
+  const base = process.env.TEST_DATABASE_URL;
+  if (base) {
+    schema = `e2e_${randomBytes(4).toString('hex')}`;
+    const { Client } = await import('pg');
+    const c = new Client({ connectionString: base });
+    await c.connect();
+    await c.query(`CREATE SCHEMA "${schema}"`);
+    await c.end();
+    const u = new URL(base);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = u.toString();
+  }
+  const port = await freePort();
+  const env = buildEnv({ dataDir, databaseUrl, port });
+  await loadDemo(env, ['--patients', '24']);
+  let server: ChildProcess | undefined = await startServer(env, port);
+
+  project.provide('baseUrl', `http://127.0.0.1:${port}`);
+  project.provide('dataDir', dataDir);
+  project.provide('databaseUrl', databaseUrl);
+
+  return async () => {
+    await stopServer(server);
+    server = undefined;
+    if (base && schema) {
+      const { Client } = await import('pg');
+      const c = new Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+

@@ -1,0 +1,32 @@
+// Every setting comes from the environment, with defaults that make the embedded demo run.
+// The README's configuration table lists each of these variables.
+import path from 'node:path';
+
+function env(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+export const config = {
+  /** PostgreSQL URL; unset → embedded PGlite under dataDir. */
+  get databaseUrl() {
+    return env('DATABASE_URL');
+  },
+  /** Folder of the embedded database and the local file store. */
+  get dataDir() {
+    return path.resolve(env('YINGYUN_DATA_DIR') ?? '.data');
+  },
+  get pgliteDir() {
+    return path.join(this.dataDir, 'pglite');
+  },
+  get blobDir() {
+    return path.resolve(env('YINGYUN_BLOB_DIR') ?? path.join(this.dataDir, 'blobs'));
+  },
+  /** Public origin used in links we print or return (QR codes, viewUrl …). */
+  get publicBaseUrl() {
+    return (env('YINGYUN_PUBLIC_URL') ?? `http://localhost:${env('PORT') ?? '3000'}`).replace(/\/+$/, '');
+  },
+  get migrationsDir() {
+    return path.resolve(env('YINGYUN_MIGRATIONS_DIR') ?? path.join('prisma', 'migrations'));
+  },
+};
