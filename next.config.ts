@@ -12,6 +12,20 @@ const nextConfig: NextConfig = {
     'dicom-parser',
   ],
   poweredByHeader: false,
+  experimental: { authInterrupts: true },
+  // The specs' URLs are contracts that HIS vendors already generate, `.html` included.
+  async rewrites() {
+    return [
+      { source: '/clinicview/index.html', destination: '/links/clinicview' },
+      { source: '/clinicview/exam-report.html', destination: '/links/exam-report' },
+      { source: '/clinicview/repeat-reminder.html', destination: '/links/repeat-reminder' },
+      { source: '/clinicview/recognition.html', destination: '/links/recognition' },
+      { source: '/sharevisit/mobile/digitalimage/:page', destination: '/links/h5/:page' },
+      { source: '/dimage/index.html', destination: '/links/dimage' },
+      { source: '/open/index.html', destination: '/links/open' },
+      { source: '/IDCAS/Interface/:page', destination: '/links/xiamen/:page' },
+    ];
+  },
   // HIS iframes embed our pages; frame-ancestors is decided per deployment (see README).
   webpack: (config, { isServer }) => {
     if (!isServer) {

@@ -59,3 +59,14 @@ describe('personal data at rest', () => {
     expect(normalizeIdentifier(' 1101 0519 ')).toBe('11010519');
   });
 });
+
+describe('integration secrets at rest', () => {
+  it('seal and open byte for byte (case, spaces and PEM line breaks kept)', async () => {
+    const { sealSecret, openSecret } = await import('./pii');
+    for (const secret of ['TomtawMD5Key', 'eWorldTomTaw#7=*', ' a b ', '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n']) {
+      const sealed = sealSecret(secret);
+      expect(sealed).not.toContain(secret.trim());
+      expect(openSecret(sealed)).toBe(secret);
+    }
+  });
+});

@@ -46,11 +46,16 @@ export function hashPii(value: string): string {
   return sm3(normalizeIdentifier(value), { key: keys().hmac });
 }
 
-/** SM4-CBC with a random IV; "iv:ciphertext" in hex. */
-export function sealPii(value: string): string {
+/** SM4-CBC with a random IV; "iv:ciphertext" in hex. The value is sealed exactly as given. */
+function seal(value: string): string {
   const iv = randomBytes(16).toString('hex');
-  const ct = sm4.encrypt(normalizeIdentifier(value), keys().sm4, { mode: 'cbc', iv });
+  const ct = sm4.encrypt(value, keys().sm4, { mode: 'cbc', iv });
   return `${iv}:${ct}`;
+}
+
+/** An ID-card or phone number, normalised first so it opens in the canonical form. */
+export function sealPii(value: string): string {
+  return seal(normalizeIdentifier(value));
 }
 
 export function openPii(sealed: string): string {
@@ -65,8 +70,8 @@ export function protectPii(value: string | null | undefined): { hash: string | n
   return { hash: hashPii(value), cipher: sealPii(value) };
 }
 
-/** Integration secrets (keys, appSecrets) use the same sealing; they are not personal data but must not sit in clear either. */
-export const sealSecret = sealPii;
+/** Integration secrets (keys, appSecrets) are sealed the same way, byte for byte (no normalising). */
+export const sealSecret = seal;
 export const openSecret = openPii;
 
 /** 2301**********5283 — first 4 and last 4 kept, whatever the length. */

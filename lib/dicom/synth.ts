@@ -252,9 +252,9 @@ function ribs(s: Slice, t: number, rx: number, ry: number, cy: number) {
     for (let th = -Math.PI; th < Math.PI; th += 0.012) {
       const sinT = Math.sin(th);
       if (Math.abs(th - Math.PI / 2) < 0.22) continue; // spine
-      if (Math.abs(t - (tk + (0.22 * (1 - sinT)) / 2)) > 0.02) continue;
+      if (Math.abs(t - (tk + (0.22 * (1 - sinT)) / 2)) > 0.014) continue;
       const hu = Math.abs(th + Math.PI / 2) < 0.35 ? 120 : 700;
-      s.ellipse(rx * Math.cos(th), cy + ry * sinT, 5.5, 5.5, hu);
+      s.ellipse(rx * Math.cos(th), cy + ry * sinT, 4, 4, hu);
     }
   }
 }
@@ -297,7 +297,7 @@ function chest(s: Slice, t: number, z: number, f: CtFeatures) {
   spine(s, z);
   ribs(s, t, 141, 94, 4);
   s.ellipse(0, -98, 16, 7, 450); // sternum
-  if (t > 0.05 && t < 0.55) for (const sx of [-1, 1]) s.capsule(55 * sx, 100, 112 * sx, 78, 3.5, 600); // scapulae
+  if (t > 0.05 && t < 0.55) for (const sx of [-1, 1]) s.capsule(60 * sx, 104, 112 * sx, 84, 2.5, 600); // scapulae
 }
 
 function abdomen(s: Slice, t: number, z: number, f: CtFeatures) {
@@ -354,7 +354,7 @@ function head(s: Slice, t: number) {
   if (t > 0.25 && t < 0.4) s.ellipse(0, 10, 2.5, 12, 6); // third ventricle
   if (t < 0.22) {
     for (const sx of [-1, 1]) {
-      s.capsule(15 * sx, 0, 55 * sx, 28, 6, 1200); // petrous ridges
+      s.capsule(18 * sx, 2, 52 * sx, 26, 3.5, 1200); // petrous ridges
       s.ellipse(30 * sx, -62, 17, 20, -80); // orbital fat
       s.ellipse(30 * sx, -64, 12, 12, 12); // globe
       s.ellipse(30 * sx, -74, 4, 2, 120); // lens
@@ -374,10 +374,10 @@ function ct(o: Required<SynthOptions>, r: Rng): Instance[] {
   const x0 = (-(o.columns - 1) / 2) * ps, y0 = (-(o.rows - 1) / 2) * ps;
   const zc = { head: 40, chest: -180, abdomen: -400 }[bodyPart];
   const f: CtFeatures = {
-    vessels: [0, 1].map(() =>
+    vessels: [1, -1].map((medial) =>
       Array.from({ length: 45 }, () => {
-        const a = (r() - 0.5) * 1.6, b = (r() - 0.5) * 1.6;
-        return { a, b, da: (r() - 0.5) * 0.6, db: (r() - 0.5) * 0.6, r: 0.9 + 3 * Math.max(0, 1 - Math.hypot(a, b)) ** 2 };
+        const a = (r() - 0.5) * 1.6, b = (r() - 0.5) * 1.6; // larger calibre towards the hilum (medial side)
+        return { a, b, da: (r() - 0.5) * 0.6, db: (r() - 0.5) * 0.6, r: 0.8 + 2.8 * Math.max(0, 1 - Math.hypot(a - 0.8 * medial, b) / 1.3) ** 2 };
       }),
     ),
     bowel: Array.from({ length: 26 }, () => ({ x: (r() - 0.5) * 200, y: -70 + r() * 90, r: 8 + r() * 12, t0: 0.4 + r() * 0.4, air: r() < 0.35 })),
@@ -490,10 +490,10 @@ function dr(o: Required<SynthOptions>, r: Rng): Instance[] {
   const width = (Y: number) => 0.09 + 0.36 * step(0.06, 0.2, Y) - 0.03 * step(0.4, 1, Y); // torso half-width
   for (const sx of [-1, 1]) {
     for (let k = 0; k < 10; k++) {
-      const Yk = 0.15 + k * 0.062, w = width(Yk + 0.03) - 0.02, pp: [number, number][] = [], pa: [number, number][] = [];
+      const Yk = 0.15 + k * 0.062 + (r() - 0.5) * 0.008, bend = 0.06 + r() * 0.02, w = width(Yk + 0.03) - 0.02, pp: [number, number][] = [], pa: [number, number][] = [];
       for (let s = 0; s <= 1.0001; s += 0.02) {
-        pp.push(P(sx * (0.03 + s * (w - 0.03)), Yk - 0.02 * s + 0.07 * s ** 3));
-        if (s >= 0.3) pa.push(P(sx * (0.03 + s * (w - 0.03)), Yk + 0.05 + 0.143 * (1 - s)));
+        pp.push(P(sx * (0.03 + s * (w - 0.03)), Yk - 0.02 * s + bend * s ** 3));
+        if (s >= 0.3) pa.push(P(sx * (0.03 + s * (w - 0.03)), Yk + bend - 0.02 + 0.143 * (1 - s)));
       }
       stamp(post, W, H, pp, 0.009 * H);
       if (k < 7) stamp(ant, W, H, pa, 0.007 * H);
@@ -529,9 +529,9 @@ function dr(o: Required<SynthOptions>, r: Rng): Instance[] {
       lung = Math.max(0, lung - 1.5 * Math.sqrt(Math.max(0, heart)) - 1.5 * Math.sqrt(Math.max(0, knob)));
       a -= 0.8 * lung - 0.18 * marks[i] * Math.min(1, lung * 3);
       if (ax < 0.014 && Y < 0.4) a -= 0.2; // trachea
-      if (ax < 0.028) a += 0.35 * Math.sqrt(1 - (X / 0.028) ** 2) * (0.85 + 0.15 * Math.cos(Y * 96)); // spine with endplates
+      if (ax < 0.028) a += 0.22 * Math.sqrt(1 - (X / 0.028) ** 2) * (0.85 + 0.15 * Math.cos(Y * 96)); // spine with endplates
       if (Math.hypot(X - 0.12, (Y - 0.78) / 0.7) < 0.04) a -= 0.3; // gastric bubble
-      a += 0.3 * boneProfile(post[i]) + 0.18 * boneProfile(ant[i]) + 0.45 * boneProfile(other[i]);
+      a += 0.17 * boneProfile(post[i]) + 0.09 * boneProfile(ant[i]) + 0.4 * boneProfile(other[i]);
       A[i] = Math.max(0, a);
     }
   const S = blur3(A, W, H);
@@ -580,19 +580,19 @@ function mg(o: Required<SynthOptions>, r: Rng, seed: number): Instance[] {
       for (let x = 0; x < W; x++) {
         // u: distance from chest wall (mirrored for R so the chest wall is on the image right), in units of width
         const u = (lat === 'L' ? x : W - 1 - x) / W, v = y / H, e = (u / depth) ** 2 + ((v - cy) / half) ** 2;
-        const pect = view === 'MLO' ? 0.38 * (1 - v / 0.62) - u : -1; // pectoral muscle triangle
-        const axilla = view === 'MLO' && u < 0.3 * (1 - v / 0.75) ? 1 : 0;
+        const pect = view === 'MLO' ? 0.3 * (1 - v / 0.55) - u : -1; // pectoral muscle triangle (u < edge)
+        const axilla = view === 'MLO' ? pect + 0.25 * (1 - v / 0.85) : -1; // axillary tail along the muscle
         let a = 0;
-        if (e < 1 || axilla) {
-          const edge = e < 1 ? Math.sqrt(Math.min(1, (1 - e) * 8)) : 1; // thickness falls off at the skin line
+        if (e < 1 || axilla > 0) {
+          const edge = Math.sqrt(Math.min(1, Math.max((1 - e) * 8, axilla * 10))); // thickness falls off at the skin line
           const rr = Math.hypot(u - depth, (v - cy) * 0.9), th = Math.atan2(v - cy, depth - u);
           const g = fbm(rr * 7, th * 9, s) * 0.7 + fbm(u * 18, v * 18, s + 7) * 0.3; // streaks converge on the nipple
           const env = step(0.05, 0.3, u) * (1 - step(0.4, 1, rr / depth)) * Math.exp(-(((v - cy + 0.05) / 0.3) ** 2));
           const gland = step(0.42, 0.7, g) * env;
-          a = edge * (0.42 + 0.5 * gland) + (e < 1 && e > 0.93 ? 0.08 : 0);
+          a = edge * (0.42 + 0.5 * gland) + (e < 1 && e > 0.93 && axilla <= 0 ? 0.08 : 0);
           for (const [cu, cv] of calc) if (view === 'CC' && Math.hypot(u - cu, v - cv) < 0.004) a += 0.35;
         }
-        if (pect > 0) a = Math.max(a, 0.85 + 0.1 * step(0, 0.1, pect));
+        if (pect > 0) a = Math.max(a, 0.56 + 0.1 * step(0, 0.08, pect));
         px[y * W + x] = Math.round(clamp(60 + 3200 * a + 12 * gauss(r), 0, 4095));
       }
     const [wc, ww] = windowFromPercentiles(px, 4095);
@@ -621,8 +621,14 @@ function us(o: Required<SynthOptions>, seed: number): Instance[] {
   const ax = W / 2, ay = -0.02 * H, r0 = 0.08 * H, r1 = 0.97 * H, half = (36 * Math.PI) / 180;
   const cmPerPx = 16 / (r1 - r0); // 16 cm depth
   const rg = mulberry32(s);
-  const cyst = { x: W / 2 + (rg() - 0.5) * 0.3 * W, y: 0.5 * H + rg() * 0.1 * H, r: 0.07 * H };
-  const vessel = { x: W / 2 - 0.15 * W, y: 0.38 * H, r: 0.03 * H };
+  // anechoic structures as capsules [x1, y1, x2, y2, radius, wall echo]: a cyst and three vessels
+  const cx = W / 2 + (rg() - 0.5) * 0.25 * W, cyy = 0.52 * H + rg() * 0.08 * H;
+  const holes: [number, number, number, number, number, number][] = [
+    [cx, cyy, cx, cyy, 0.065 * H, 0.2],
+    [0.25 * W, 0.42 * H, 0.45 * W, 0.33 * H, 0.025 * H, 0.9],
+    [0.6 * W, 0.25 * H, 0.72 * W, 0.4 * H, 0.018 * H, 0.2],
+    [0.38 * W, 0.62 * H, 0.3 * W, 0.7 * H, 0.014 * H, 0.7],
+  ];
   const frames: Uint8Array[] = [];
   for (let f = 0; f < F; f++) {
     const ph = (2 * Math.PI * f) / F, mx = 2 * Math.sin(ph), my = 5 * Math.sin(ph); // breathing motion (px)
@@ -639,11 +645,13 @@ function us(o: Required<SynthOptions>, seed: number): Instance[] {
         const dia = 0.8 * H - 0.0004 * (X - W / 2) ** 2; // curved bright diaphragm
         if (Y > dia) e = 0.3;
         e += 1.2 * Math.exp(-(((Y - dia) / 4) ** 2));
-        for (const c of [cyst, vessel]) {
-          const d = Math.hypot(X - c.x, Y - c.y) / c.r;
+        e *= 0.75 + 0.5 * fbm(X / 45, Y / 45, s + 5); // parenchymal heterogeneity
+        for (const [x1, y1, x2, y2, hr, wall] of holes) {
+          const dx2 = x2 - x1, dy2 = y2 - y1, q = clamp(((X - x1) * dx2 + (Y - y1) * dy2) / (dx2 * dx2 + dy2 * dy2 || 1), 0, 1);
+          const d = Math.hypot(X - x1 - q * dx2, Y - y1 - q * dy2) / hr;
           if (d < 1) e = 0.02;
-          else if (d < 1.15) e += c === vessel ? 0.9 : 0.2; // echogenic vessel wall
-          if (c === cyst && Math.abs(X - c.x) < c.r && Y > c.y) e *= 1.4; // posterior acoustic enhancement
+          else if (d < 1.18) e += wall; // echogenic wall
+          else if (Math.abs(X - x1 - q * dx2) < hr && Y > y1) e *= 1 + 0.5 * Math.exp(-(Y - y1) / (0.15 * H)); // posterior enhancement
         }
         // speckle: complex Gaussian field on an anisotropic lattice (coarser laterally), 20% decorrelates per frame
         const sp = (sx: number, sy: number, k: number) => {
@@ -655,8 +663,8 @@ function us(o: Required<SynthOptions>, seed: number): Instance[] {
           }
           return Math.hypot(re, im);
         };
-        const speck = 0.8 * sp(2.6, 1.2, s) + 0.2 * sp(2.6, 1.2, s + 17 * (f + 1));
-        const depthGain = 1 - 0.35 * (rr - r0) / (r1 - r0);
+        const speck = 0.8 * sp(3.6, 1.6, s) + 0.2 * sp(3.6, 1.6, s + 17 * (f + 1));
+        const depthGain = 1 - (0.3 * (rr - r0)) / (r1 - r0);
         const v = 60 * Math.log1p(8 * e * speck * 3.2 * depthGain);
         px[y * W + x] = clamp(Math.round(v), 0, 255);
       }
@@ -719,8 +727,8 @@ function es(o: Required<SynthOptions>, r: Rng, seed: number): Instance[] {
         const dl = Math.hypot(x - lx, y - ly), th = Math.atan2(y - ly, x - lx);
         const near = step(0.3 * lr, 2.2 * lr, dl); // far wall (lumen) is dark, near wall bright
         const folds = k === 0
-          ? 0.18 * Math.sin(Math.log(dl + 1) * 9 + fbm(th * 2, 0, s) * 4) // haustra-like rings
-          : 0.16 * Math.sin(th * 7 + dl / 25 + fbm(dl / 40, th, s) * 5); // longitudinal rugae
+          ? 0.18 * Math.sin(Math.log(dl + 1) * 9 + fbm(2 + Math.cos(th) * 2, 2 + Math.sin(th) * 2, s) * 4) // haustra-like rings
+          : 0.16 * Math.sin(th * 7 + dl / 25 + fbm(dl / 40 + Math.cos(th), 3 + Math.sin(th), s) * 5); // longitudinal rugae
         const tex = fbm(x / 25, y / 25, s + 3) - 0.5;
         let L = (0.12 + 0.88 * near) * (1 + folds + 0.25 * tex) * (1 - 0.55 * (rc / R) ** 2.5);
         let rC = 0.9, gC = 0.47 - 0.08 * vv[y * W + x] * 6, bC = 0.42 - 0.05 * vv[y * W + x] * 6;
@@ -770,11 +778,13 @@ export function synthesizeSeries(kind: SynthKind, opts: SynthOptions): Uint8Arra
   for (const [k, max] of [['rows', 4096], ['columns', 4096], ['slices', 1000]] as const)
     if (!Number.isInteger(o[k]) || o[k] < 1 || o[k] > max) throw new RangeError(`synthesizeSeries: bad ${k} ${o[k]}`);
   if (!Number.isFinite(o.seed)) throw new RangeError('synthesizeSeries: seed must be a finite number');
-  const key = `yingyun-synth/${kind}/${o.seed}/${o.rows}x${o.columns}x${o.slices}/${kind === 'CT' ? o.bodyPart : ''}/${o.rle}`;
-  const r = mulberry32(hash32(key));
+  const rle = o.rle && kind !== 'ES';
+  // Pixels depend on the options but not on rle (so RLE and native decode to the same data); UIDs depend on all.
+  const pixelKey = `yingyun-synth/${kind}/${o.seed}/${o.rows}x${o.columns}x${o.slices}/${kind === 'CT' ? o.bodyPart : ''}`;
+  const key = `${pixelKey}/${rle ? 'rle' : 'native'}`;
+  const r = mulberry32(hash32(pixelKey));
   const instances =
     kind === 'CT' ? ct(o, r) : kind === 'DR' ? dr(o, r) : kind === 'MG' ? mg(o, r, o.seed) : kind === 'US' ? us(o, o.seed) : es(o, r, o.seed);
-  const rle = o.rle && kind !== 'ES';
   const { date, time } = studyClock(o.seed);
   const part = kind === 'CT' ? o.bodyPart.toUpperCase() : { DR: 'CHEST', MG: 'BREAST', US: 'ABDOMEN', ES: 'STOMACH' }[kind];
   const describe: Record<SynthKind, [string, string]> = {

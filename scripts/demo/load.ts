@@ -7,6 +7,7 @@ import { protectPii } from '../../lib/crypto/pii';
 import { openDatabase, type Sql } from '../../lib/db';
 import { blobStore } from '../../lib/store/blobs';
 import { EXAM_ITEM_TEMPLATES } from './catalog';
+import { loadDemoClients } from './clients';
 import { attachImages } from './images';
 import { attachReportPdfs } from './pdfs';
 import { planRegion, SICHUAN_STANDARD_ITEMS, standardLabItems, type RegionPlan } from './region';
@@ -71,7 +72,8 @@ export async function loadRegion(prisma: PrismaClient, plan: RegionPlan, opts: {
       });
     }
   }
-  log(`  ${plan.organizations.length} organizations, ${plan.clinicians.length} clinicians, ${SICHUAN_STANDARD_ITEMS.length} standard exam items`);
+  await loadDemoClients(prisma, plan);
+  log(`  ${plan.organizations.length} organizations, ${plan.clinicians.length} clinicians, ${SICHUAN_STANDARD_ITEMS.length} standard exam items, demo integration clients`);
 
   const patientId = new Map<number, number>();
   for (const p of plan.patients) {

@@ -2,6 +2,7 @@
 // seeded PRNG (same seed + same anchor date → same region). Writers (load.ts, bulk.ts) put it
 // into the database. The specs' own example subjects are included so their example links open
 // something real (see SPEC_SUBJECTS).
+import { SEED_SEVS, SPEC_SUBJECTS } from '../../lib/demo/spec-subjects';
 import { SICHUAN_STANDARD_ITEMS } from '../../lib/domain/standard-items';
 import { EXAM_ITEM_TEMPLATES, itemSuitsPatient, type ExamItemTemplate } from './catalog';
 import { LAB_PANELS, generateLabResults, type LabPanel } from './labs';
@@ -117,42 +118,6 @@ export const SCOPES = [
   { code: 'YZHR', name: '云州市检查检验结果互认' },
   { code: '川渝HR', name: '川渝地区检查检验结果互认' },
 ];
-
-/** Registered `sev` values of the seeds' examples (their RSA private key is not published). */
-export const SEED_SEVS = {
-  clinicviewExample:
-    'itTbK+INTLuZji4vrvuJNQrk7SZRTF+q4xNG3pqoTjfP5NXfhIh5InU0CTjBdjYlhGIroV1sPVSvpLdwdHwtSA997SYHsyQFZ1mMgqHzNXlNP4wSz2WFXqB5RWJk48YVD4F7StEdOVi5kBb60UeX6a5HNOkfl65iBfMywoXvsMw8mAD2cfOlGdCR4RfNEM6CuN/5w6eNNQdqPcQWb6g8lZ0x3nCQTvNBFodHqS3JxCix1JTWuXSD6kIB7cWhWYBo5GtBjH6aR+Hwd5U52s73SZYyQIAhpwTrxeAmyxeULfWzfVoTohATIg4lnnZga1Dro7SIQcT4lOk/5+AgLD6tRQ==',
-  clinicviewTable:
-    'TDaaY2gGu2Zi4N3ZIcwZJmW8ecoU2FGrZOKUqnBkjJrKpKRuuj7Vn4fLxnVwKOx5FThu3utWSDdqMaMfFpkt9fgFOia2XOjEKriJDruLMkOfAmpQzTayZoTzXkxM/O0keRePKGVcT1365LAHmN6UhlbR/w7XpLidHgVZIpjiy9EzXhk8QrL2aYsWDXYp54rsUi4PM6wWnCIUDA3psz222M3yvs8pspcDmdhVy5txxDC8MxdutZzIhEYMmqXAFfccfCb0wZ0ZTpRARdGuBMJak3s6gTVf/viz7HIQFDk3Dt60bMI2AV2GeeDog9vIF833d/LZT2mGA01wp8eMr1t1JA==',
-  examReportExample:
-    'I7g83t8Seu9mZdZbQ8cHqrkwTmd6SxgK9kkGSwcZX46ygyTpxiZ9M1buW/krHkmenz4lS1QrxdYhk+/MPIn1nbD4/6rgdprfmciI8On7HwRYHMdLaW/lTcwO4Z8tjsMqGmsefJadSx7uxH1tQiZh5eu1N/NPwAviFFeeg5LA4oYa8MllTyDqNE3LZavurgRKTqru4WvkynLTjMehiebTXIf7Ut4gyeqDh/q/S0FlBMWoXfEvsn9knXVx0zUEVcg3Nf7lCtDOF5JakRolbkrQd9BH0MFZsmlTvpNWCuww/Nw1I2T/WxAFhpOV8tTsbJ6VQxFCIqo2QLl7VoUo00TKsQ==',
-  repeatReminderExample:
-    'g9G5bdqXADHdEj7YYrJzhqzUzKNnigfKyW1inHyjIeMec+o8s9sISj34uKmO32arNJTA4hBKkAFS2xfdCMhhQhcn3DdT1c6pGTayhYWBZfLLBfabnajgoc2Ngv0+RcDSm2QB5L/zeigz2+ZafnW+ebZkQ3eqeXOobpZw0rbO7McZ5mTTUhcxiKvlhHwvbI9Pen7ErgncmYJB+3Sib9zmXt66XjnwYcn4/R42YElD9yjQS9PO08R8kMRPfKM3kezjSoZjsLSg0lZpU+OS/ZhdxXpPiFRfsBRBzJVYzWh5gGaIvPS5CS8tTSXXfIT0srt0EE6mLTAY6hhWb8ZJUadwrQ==',
-};
-
-/** The specs' example subjects, so their example links resolve in the demo. */
-export const SPEC_SUBJECTS = {
-  /** seed 002 P1/R3 example token: org 2470, work_no 001, accession SD-53242, link dated 2021-05-05..19. */
-  clinicview: { orgCode: '2470', workNo: '001', accessionNumber: 'SD-53242', performedAt: '2021-05-12T02:30:00Z' },
-  /** seed 002 P2 example token: org 1, work_no 1, med_rec_no 1. */
-  examReport: { orgCode: '1', workNo: '1', medRecNo: '1' },
-  /** seed 002 P3 examples: this ID-card number, a head (头部) exam and a 微量元素六项 lab test. */
-  repeatReminder: { idCardNo: '230101198701115283', name: '李敏', birthDate: '1987-01-11', sex: 'F' as const },
-  /** seed 001 /dimage channel vector: hospital 57120003, accession 000001013, study date 2021-06-29. */
-  dimage: { orgCode: '57120003', accessionNumber: '000001013', performedAt: '2021-06-29T01:20:00Z' },
-  /** seed 000 savePatientExam example: SAF2313 / CS23213233 / patient XR1111 / this study UID, 2022-03-18. */
-  jilin: {
-    orgCode: 'SAF2313',
-    accessionNumber: 'CS23213233',
-    patientId: 'XR1111',
-    studyInstanceUid: '1.2.840.40823.1.1.1.2.1615769992.183.852.407.8907',
-    performedAt: '2022-03-18T09:00:00Z',
-  },
-  /** seed 002 H1 example values: this ID card, med_rec_no SD-1601013025 at 2470, performed 2019-11-01. */
-  h5List: { idCardNo: '330922196309015018', orgCode: '2470', medRecNo: 'SD-1601013025', performedAt: '2019-11-01T03:00:00Z' },
-  /** seed 002 H2 example values: org 2402, accession acc123. */
-  h5Detail: { orgCode: '2402', accessionNumber: 'acc123' },
-};
 
 const DEPTS = [
   ['0301', '心血管内科'], ['0302', '呼吸内科'], ['0303', '消化内科'], ['0304', '神经内科'], ['0401', '普通外科'],
@@ -394,4 +359,4 @@ export function standardLabItems() {
   return LAB_PANELS.map((p) => ({ code: `JYHR-${p.code}`, name: p.name, kind: 'LAB' as const, validityDays: 14, source: '云州市检验结果互认目录（演示）' }));
 }
 
-export { SICHUAN_STANDARD_ITEMS };
+export { SICHUAN_STANDARD_ITEMS, SPEC_SUBJECTS };

@@ -66,7 +66,6 @@ CREATE TABLE "IntegrationClient" (
     "id" SERIAL NOT NULL,
     "name" TEXT NOT NULL,
     "dialect" "Dialect" NOT NULL,
-    "organizationId" INTEGER,
     "clientKey" TEXT NOT NULL,
     "secretCipher" TEXT,
     "desKeyCipher" TEXT,
@@ -82,11 +81,24 @@ CREATE TABLE "IntegrationClient" (
     "acceptStaleExamples" BOOLEAN NOT NULL DEFAULT false,
     "oneTimeSignatures" BOOLEAN NOT NULL DEFAULT false,
     "strictLinks" BOOLEAN NOT NULL DEFAULT false,
+    "allowPlainQr" BOOLEAN NOT NULL DEFAULT false,
     "enabled" BOOLEAN NOT NULL DEFAULT true,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "IntegrationClient_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AccessToken" (
+    "hash" TEXT NOT NULL,
+    "clientId" INTEGER NOT NULL,
+    "subject" TEXT NOT NULL,
+    "scope" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AccessToken_pkey" PRIMARY KEY ("hash")
 );
 
 -- CreateTable
@@ -352,6 +364,8 @@ CREATE TABLE "ReportFile" (
 -- CreateTable
 CREATE TABLE "ViewSession" (
     "id" TEXT NOT NULL,
+    "secretHash" TEXT NOT NULL,
+    "signatureHash" TEXT,
     "viewerKind" "ViewerKind" NOT NULL,
     "dialect" "Dialect" NOT NULL,
     "page" TEXT NOT NULL,
@@ -484,6 +498,14 @@ CREATE TABLE "_OrganizationToRecognitionScope" (
 );
 
 -- CreateTable
+CREATE TABLE "_IntegrationClientToOrganization" (
+    "A" INTEGER NOT NULL,
+    "B" INTEGER NOT NULL,
+
+    CONSTRAINT "_IntegrationClientToOrganization_AB_pkey" PRIMARY KEY ("A","B")
+);
+
+-- CreateTable
 CREATE TABLE "_ExamItemToStandardItem" (
     "A" INTEGER NOT NULL,
     "B" INTEGER NOT NULL,
@@ -499,6 +521,9 @@ CREATE UNIQUE INDEX "RecognitionScope_code_key" ON "RecognitionScope"("code");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "IntegrationClient_dialect_clientKey_key" ON "IntegrationClient"("dialect", "clientKey");
+
+-- CreateIndex
+CREATE INDEX "AccessToken_expiresAt_idx" ON "AccessToken"("expiresAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Clinician_organizationId_workNo_key" ON "Clinician"("organizationId", "workNo");
@@ -594,6 +619,9 @@ CREATE INDEX "ViewSession_expiresAt_idx" ON "ViewSession"("expiresAt");
 CREATE INDEX "ViewSession_patientId_idx" ON "ViewSession"("patientId");
 
 -- CreateIndex
+CREATE INDEX "ViewSession_signatureHash_idx" ON "ViewSession"("signatureHash");
+
+-- CreateIndex
 CREATE INDEX "UsedSignature_expiresAt_idx" ON "UsedSignature"("expiresAt");
 
 -- CreateIndex
@@ -633,10 +661,13 @@ CREATE UNIQUE INDEX "AdminUser_username_key" ON "AdminUser"("username");
 CREATE INDEX "_OrganizationToRecognitionScope_B_index" ON "_OrganizationToRecognitionScope"("B");
 
 -- CreateIndex
+CREATE INDEX "_IntegrationClientToOrganization_B_index" ON "_IntegrationClientToOrganization"("B");
+
+-- CreateIndex
 CREATE INDEX "_ExamItemToStandardItem_B_index" ON "_ExamItemToStandardItem"("B");
 
 -- AddForeignKey
-ALTER TABLE "IntegrationClient" ADD CONSTRAINT "IntegrationClient_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "Organization"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "AccessToken" ADD CONSTRAINT "AccessToken_clientId_fkey" FOREIGN KEY ("clientId") REFERENCES "IntegrationClient"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Clinician" ADD CONSTRAINT "Clinician_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "Organization"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
@@ -709,6 +740,12 @@ ALTER TABLE "_OrganizationToRecognitionScope" ADD CONSTRAINT "_OrganizationToRec
 
 -- AddForeignKey
 ALTER TABLE "_OrganizationToRecognitionScope" ADD CONSTRAINT "_OrganizationToRecognitionScope_B_fkey" FOREIGN KEY ("B") REFERENCES "RecognitionScope"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "_IntegrationClientToOrganization" ADD CONSTRAINT "_IntegrationClientToOrganization_A_fkey" FOREIGN KEY ("A") REFERENCES "IntegrationClient"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "_IntegrationClientToOrganization" ADD CONSTRAINT "_IntegrationClientToOrganization_B_fkey" FOREIGN KEY ("B") REFERENCES "Organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "_ExamItemToStandardItem" ADD CONSTRAINT "_ExamItemToStandardItem_A_fkey" FOREIGN KEY ("A") REFERENCES "ExamItem"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,5 +1,6 @@
 import { NextResponse } from 'next/server';
-import { demoLinks } from '@/lib/demo-links';
+import { prisma } from '@/lib/db';
+import { demoLinks, demoLinksEnabled } from '@/lib/demo/links';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,6 +9,6 @@ export const dynamic = 'force-dynamic';
  * (set by the demo and the browser tests): on a real deployment this route does not exist.
  */
 export async function GET() {
-  if (process.env.YINGYUN_DEMO_LINKS !== '1') return new NextResponse('Not Found', { status: 404 });
-  return NextResponse.json({ links: await demoLinks() });
+  if (!demoLinksEnabled()) return new NextResponse('Not Found', { status: 404 });
+  return NextResponse.json({ links: await demoLinks(await prisma()) });
 }

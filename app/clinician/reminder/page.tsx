@@ -1,0 +1,11 @@
+import type { Metadata } from 'next';
+import VerifiedContext from '@/components/session/VerifiedContext';
+import { pageSession } from '@/lib/view-access';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: '重复检查检验提醒', referrer: 'no-referrer' };
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const session = await pageSession(searchParams, ['repeat-reminder']);
+  return <VerifiedContext session={session} title="重复检查检验提醒" />;
+}

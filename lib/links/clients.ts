@@ -1,0 +1,143 @@
+// Integration clients and their keys, read from the database (set with `npm run keys`).
+// Secrets are stored sealed (lib/crypto/pii.ts) and opened here, in memory only.
+import type { Dialect, IntegrationClient, Organization, PrismaClient } from '@prisma/client';
+import { openSecret, sealSecret } from '../crypto/pii';
+
+export interface ClientKeys {
+  id: number;
+  name: string;
+  dialect: Dialect;
+  clientKey: string;
+  orgCodes: string[];
+  secret?: string;
+  desKey?: string;
+  desIv?: string;
+  md5Key?: string;
+  aesKey?: string;
+  aesIv?: string;
+  rsaPrivateKey?: string;
+  rsaPublicKey?: string;
+  sm2PrivateKey?: string;
+  sm2PublicKey?: string;
+  clockWindowSeconds: number;
+  acceptStaleExamples: boolean;
+  oneTimeSignatures: boolean;
+  strictLinks: boolean;
+  allowPlainQr: boolean;
+}
+
+function open(v: string | null): string | undefined {
+  return v ? openSecret(v) : undefined;
+}
+
+export function toClientKeys(c: IntegrationClient & { organizations: Pick<Organization, 'code'>[] }): ClientKeys {
+  return {
+    id: c.id,
+    name: c.name,
+    dialect: c.dialect,
+    clientKey: c.clientKey,
+    orgCodes: c.organizations.map((o) => o.code),
+    secret: open(c.secretCipher),
+    desKey: open(c.desKeyCipher),
+    desIv: c.desIv ?? undefined,
+    md5Key: open(c.md5KeyCipher),
+    aesKey: open(c.aesKeyCipher),
+    aesIv: c.aesIv ?? undefined,
+    rsaPrivateKey: open(c.rsaPrivateKeyCipher),
+    rsaPublicKey: c.rsaPublicKey ?? undefined,
+    sm2PrivateKey: open(c.sm2PrivateKeyCipher),
+    sm2PublicKey: c.sm2PublicKey ?? undefined,
+    clockWindowSeconds: c.clockWindowSeconds,
+    acceptStaleExamples: c.acceptStaleExamples,
+    oneTimeSignatures: c.oneTimeSignatures,
+    strictLinks: c.strictLinks,
+    allowPlainQr: c.allowPlainQr,
+  };
+}
+
+/** Every enabled client of a dialect (IDCAS links name no client: the matching signature key does). */
+export async function clientsOf(prisma: PrismaClient, dialect: Dialect): Promise<ClientKeys[]> {
+  const rows = await prisma.integrationClient.findMany({
+    where: { dialect, enabled: true },
+    include: { organizations: { select: { code: true } } },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map(toClientKeys);
+}
+
+export async function clientByKey(prisma: PrismaClient, dialect: Dialect, clientKey: string): Promise<ClientKeys | null> {
+  const row = await prisma.integrationClient.findFirst({
+    where: { dialect, clientKey, enabled: true },
+    include: { organizations: { select: { code: true } } },
+  });
+  return row ? toClientKeys(row) : null;
+}
+
+/** The client of a dialect that acts for an organization (Neijiang keys are per hospital). */
+export async function clientForOrg(prisma: PrismaClient, dialect: Dialect, orgCode: string): Promise<ClientKeys | null> {
+  const row = await prisma.integrationClient.findFirst({
+    where: { dialect, enabled: true, organizations: { some: { code: orgCode } } },
+    include: { organizations: { select: { code: true } } },
+    orderBy: { id: 'asc' },
+  });
+  return row ? toClientKeys(row) : null;
+}
+
+export interface ClientInput {
+  dialect: Dialect;
+  clientKey: string;
+  name?: string;
+  orgCodes?: string[];
+  secret?: string;
+  desKey?: string;
+  desIv?: string;
+  md5Key?: string;
+  aesKey?: string;
+  aesIv?: string;
+  rsaPrivateKey?: string;
+  rsaPublicKey?: string;
+  sm2PrivateKey?: string;
+  sm2PublicKey?: string;
+  clockWindowSeconds?: number;
+  acceptStaleExamples?: boolean;
+  oneTimeSignatures?: boolean;
+  strictLinks?: boolean;
+  allowPlainQr?: boolean;
+  enabled?: boolean;
+}
+
+/** Creates or updates a client; only the fields given change. Secrets are sealed before they are stored. */
+export async function saveClient(prisma: PrismaClient, i: ClientInput): Promise<ClientKeys> {
+  const seal = (v: string | undefined) => (v === undefined ? undefined : sealSecret(v));
+  const data = {
+    name: i.name,
+    secretCipher: seal(i.secret),
+    desKeyCipher: seal(i.desKey),
+    desIv: i.desIv,
+    md5KeyCipher: seal(i.md5Key),
+    aesKeyCipher: seal(i.aesKey),
+    aesIv: i.aesIv,
+    rsaPrivateKeyCipher: seal(i.rsaPrivateKey),
+    rsaPublicKey: i.rsaPublicKey,
+    sm2PrivateKeyCipher: seal(i.sm2PrivateKey),
+    sm2PublicKey: i.sm2PublicKey,
+    clockWindowSeconds: i.clockWindowSeconds,
+    acceptStaleExamples: i.acceptStaleExamples,
+    oneTimeSignatures: i.oneTimeSignatures,
+    strictLinks: i.strictLinks,
+    allowPlainQr: i.allowPlainQr,
+    enabled: i.enabled,
+  };
+  const orgs = i.orgCodes?.map((code) => ({ code }));
+  if (orgs) {
+    const known = await prisma.organization.count({ where: { code: { in: i.orgCodes } } });
+    if (known !== orgs.length) throw new Error(`unknown organization code among ${i.orgCodes!.join(', ')}`);
+  }
+  const row = await prisma.integrationClient.upsert({
+    where: { dialect_clientKey: { dialect: i.dialect, clientKey: i.clientKey } },
+    create: { ...data, name: i.name ?? i.clientKey, dialect: i.dialect, clientKey: i.clientKey, organizations: orgs ? { connect: orgs } : undefined },
+    update: { ...data, organizations: orgs ? { set: orgs } : undefined },
+    include: { organizations: { select: { code: true } } },
+  });
+  return toClientKeys(row);
+}

@@ -1,0 +1,112 @@
+// IDCAS H5 pages (seed 002 H1–H4): an access `token` issued by /connect/token, and with
+// encrypt_type=1 every other value 3DES-encrypted on its own. The values carry no integrity
+// check at all, so authority comes only from the access token: its client must act for the
+// performing organization, and every use is audited.
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+import { tripleDesDecrypt } from '../crypto/dialect-crypto';
+import { parseDate, parseQuery, repairBase64, requireAll, type LinkQuery } from './query';
+import { clientsOf, type ClientKeys } from './clients';
+import { LinkRejection, type LinkContext, type LinkPage } from './types';
+
+export type H5Page = Extract<LinkPage, 'h5-report-list' | 'h5-exam-detail' | 'h5-lab-detail' | 'h5-exam-report'>;
+
+export const H5_PAGES: Record<string, H5Page> = {
+  'report-list': 'h5-report-list',
+  'exam-detail': 'h5-exam-detail',
+  'lab-detail': 'h5-lab-detail',
+  'exam-report': 'h5-exam-report',
+};
+
+/** Who an access token belongs to; issue #7's /connect/token writes them, this reads them. */
+export interface AccessTokenVerifier {
+  verify(token: string, now: Date): Promise<{ clientId: number; subject: string } | null>;
+}
+
+export function accessTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Tokens we issued, looked up by hash and expiry. */
+export function storedAccessTokens(prisma: PrismaClient): AccessTokenVerifier {
+  return {
+    async verify(token, now) {
+      const row = await prisma.accessToken.findUnique({ where: { hash: accessTokenHash(token) } });
+      return row && row.expiresAt > now ? { clientId: row.clientId, subject: row.subject } : null;
+    },
+  };
+}
+
+/** Values that stay plain even with encrypt_type=1. */
+const PLAIN = new Set(['encrypt_type', 'nosearch', 'from', 'token', 'clinic_type']);
+
+function reader(q: LinkQuery, client: ClientKeys, encrypted: boolean) {
+  return (name: string): string | undefined => {
+    const v = q.get(name)?.trim();
+    if (!v) return undefined;
+    if (!encrypted || PLAIN.has(name)) return v;
+    try {
+      return tripleDesDecrypt(repairBase64(v, name), client.desKey!, client.desIv!).trim() || undefined;
+    } catch {
+      // One answer for every undecryptable value: no padding oracle.
+      throw new LinkRejection('MALFORMED_PARAMETER', `${name} does not decrypt under client ${client.id}`, [name]);
+    }
+  };
+}
+
+export async function verifyH5Link(page: H5Page, search: string, deps: { prisma: PrismaClient; now?: Date; accessTokens?: AccessTokenVerifier }): Promise<LinkContext> {
+  const q = parseQuery(search);
+  requireAll(q, ['token']);
+  const now = deps.now ?? new Date();
+  const holder = await (deps.accessTokens ?? storedAccessTokens(deps.prisma)).verify(q.require('token').trim(), now);
+  if (!holder) throw new LinkRejection('ACCESS_TOKEN_INVALID', 'access token unknown or expired');
+  const client = (await clientsOf(deps.prisma, 'IDCAS')).find((c) => c.id === holder.clientId);
+  if (!client) throw new LinkRejection('ACCESS_TOKEN_INVALID', `client ${holder.clientId} disabled`);
+  const encrypted = page !== 'h5-exam-report' && q.get('encrypt_type')?.trim() === '1';
+  const get = reader(q, client, encrypted);
+
+  const orgCode = get('perform_org_code');
+  if (!orgCode) throw new LinkRejection('MISSING_PARAMETER', 'missing perform_org_code', ['perform_org_code']);
+  if (!client.orgCodes.includes(orgCode)) throw new LinkRejection('ORG_UNAUTHORIZED', `org ${orgCode} is not bound to client ${client.id}`);
+  const base = {
+    dialect: 'IDCAS' as const,
+    page,
+    clientId: client.id,
+    caller: { kind: 'PATIENT' as const, clientId: client.id, orgCode, name: holder.subject },
+    signatureHash: createHash('sha256').update(search).digest('hex'),
+    fullyCovered: false,
+    oneTime: false,
+    issuedAt: null,
+  };
+
+  if (page === 'h5-report-list') {
+    const identityType = get('identity_type');
+    const identityNo = get('identity_no');
+    if (!identityType || !identityNo) throw new LinkRejection('MISSING_PARAMETER', 'missing identity', ['identity_type', 'identity_no']);
+    const ranges = {
+      req: [get('req_time_start'), get('req_time_end')],
+      perform: [get('perform_time_start'), get('perform_time_end')],
+      report: [get('report_time_start'), get('report_time_end')],
+    };
+    const [start, end] = ranges.perform[0] || ranges.perform[1] ? ranges.perform : ranges.report[0] || ranges.report[1] ? ranges.report : ranges.req;
+    if (!start && !end) throw new LinkRejection('MISSING_PARAMETER', 'no date range', ['perform_time_start', 'report_time_start', 'req_time_start']);
+    return {
+      ...base,
+      // identity_type 1 is the resident ID card; other documents are matched as a card number.
+      patient: identityType === '1' ? { idCardNo: identityNo } : { cardNo: identityNo },
+      exams: { orgCode, examType: get('exam_type') },
+      options: { nosearch: q.get('nosearch')?.trim() === 'true', startDate: parseDate(start, 'time_start'), endDate: parseDate(end, 'time_end') },
+    };
+  }
+  const obsId = get('obs_id');
+  if (obsId && !/^\d{1,10}$/.test(obsId)) throw new LinkRejection('MALFORMED_PARAMETER', 'obs_id is not an exam id', ['obs_id']);
+  const accession = get('accession_number');
+  const placer = get('placer_order_no');
+  if (!obsId && !accession && !placer) throw new LinkRejection('MISSING_PARAMETER', 'no exam selector', ['obs_id', 'accession_number', 'placer_order_no']);
+  return {
+    ...base,
+    patient: { orgCode, patientId: get('patient_id') },
+    exams: { orgCode, examId: obsId ? Number(obsId) : undefined, accessionNumbers: accession ? [accession] : undefined, placerOrderNo: placer, examType: get('exam_type'), lab: page === 'h5-lab-detail' },
+    options: {},
+  };
+}

@@ -1,0 +1,92 @@
+// Issuing links with the keys stored in the database: what `npm run link` and the demo's link
+// list do. (lib/links/build.ts does the dialect formats; this finds the keys and the account.)
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+import { accessTokenHash, type H5Page } from './idcas-h5';
+import { buildDimageChannelLink, buildDimageQrLink, buildH5Link, buildIdcasLink, buildOpenLink, buildXiamenLink, type IdcasLinkInput } from './build';
+import { clientByKey, clientForOrg, clientsOf, type ClientKeys } from './clients';
+import { encryptSev, sevAccountId } from './sev';
+import type { XiamenPage } from './xiamen';
+
+async function idcasClientFor(prisma: PrismaClient, orgCode: string): Promise<ClientKeys> {
+  const c = (await clientsOf(prisma, 'IDCAS')).find((x) => x.orgCodes.includes(orgCode) && x.desKey && x.md5Key);
+  if (!c) throw new Error(`no IDCAS client with keys acts for organization ${orgCode} (npm run keys -- set IDCAS …)`);
+  return c;
+}
+
+/** The sev of a clinician account: encrypted with the client's RSA key, or a registered value. */
+export async function sevFor(prisma: PrismaClient, client: ClientKeys, orgCode: string, workNo: string): Promise<string> {
+  const clinician = await prisma.clinician.findFirst({ where: { workNo, organization: { code: orgCode } }, include: { sevs: true } });
+  if (!clinician) throw new Error(`no clinician ${workNo} at ${orgCode}`);
+  if (client.rsaPublicKey) return encryptSev(sevAccountId(orgCode, workNo), client.rsaPublicKey);
+  if (clinician.sevs[0]) return clinician.sevs[0].value;
+  throw new Error(`clinician ${orgCode}/${workNo} has no sev and client ${client.id} no RSA key`);
+}
+
+export async function issueIdcasLink(
+  prisma: PrismaClient,
+  base: string,
+  page: 'clinicview' | 'exam-report' | 'repeat-reminder' | 'recognition',
+  o: { orgCode: string; workNo: string; token?: Record<string, string>; params?: [string, string][]; strict?: boolean; timestamp?: Date },
+): Promise<string> {
+  const client = await idcasClientFor(prisma, o.orgCode);
+  const input: IdcasLinkInput = {
+    desKey: client.desKey!,
+    desIv: client.desIv!,
+    md5Key: client.md5Key!,
+    sev: await sevFor(prisma, client, o.orgCode, o.workNo),
+    token: o.token,
+    params: o.params,
+    strict: o.strict,
+    timestamp: o.timestamp,
+  };
+  return buildIdcasLink(base, page, input);
+}
+
+/** A user access token for the H5 pages (what /connect/token will issue), stored by hash. */
+export async function issueAccessToken(prisma: PrismaClient, orgCode: string, subject: string, hours = 12): Promise<{ token: string; client: ClientKeys }> {
+  const client = await idcasClientFor(prisma, orgCode);
+  const token = randomBytes(32).toString('base64url');
+  await prisma.accessToken.create({ data: { hash: accessTokenHash(token), clientId: client.id, subject, expiresAt: new Date(Date.now() + hours * 3_600_000) } });
+  return { token, client };
+}
+
+export async function issueH5Link(prisma: PrismaClient, base: string, page: H5Page, o: { orgCode: string; subject: string; params: [string, string][] }): Promise<string> {
+  const { token, client } = await issueAccessToken(prisma, o.orgCode, o.subject);
+  return buildH5Link(base, page, { desKey: client.desKey!, desIv: client.desIv!, accessToken: token, params: o.params });
+}
+
+async function neijiangClient(prisma: PrismaClient, hospital: string): Promise<ClientKeys> {
+  const c = await clientForOrg(prisma, 'NEIJIANG', hospital);
+  if (!c) throw new Error(`no Neijiang client for hospital ${hospital} (npm run keys -- set NEIJIANG …)`);
+  return c;
+}
+
+export async function issueDimageChannelLink(
+  prisma: PrismaClient,
+  base: string,
+  o: { hospital: string; accessionNumber: string; studyDate: string; imageOnly?: boolean; privacyCheck?: boolean; showAi?: boolean; timestamp?: Date },
+): Promise<string> {
+  const c = await neijiangClient(prisma, o.hospital);
+  return buildDimageChannelLink(base, { aesKey: c.aesKey!, aesIv: c.aesIv!, hospitalCode: o.hospital, ...o });
+}
+
+export async function issueDimageQrLink(prisma: PrismaClient, base: string, o: { hospital: string; accessionNumbers: string[]; date: string }): Promise<string> {
+  const c = await neijiangClient(prisma, o.hospital);
+  return buildDimageQrLink(base, { aesKey: c.aesKey!, aesIv: c.aesIv!, hsCode: o.hospital, accessionNumbers: o.accessionNumbers, date: o.date });
+}
+
+export async function issueOpenLink(
+  prisma: PrismaClient,
+  base: string,
+  o: { hospital: string; queryKey: 'patIcCard' | 'patNo' | 'clinicId'; queryValue: string; timestamp?: Date },
+): Promise<string> {
+  const c = await neijiangClient(prisma, o.hospital);
+  return buildOpenLink(base, { accessKey: c.clientKey, accessSecret: c.secret!, hospitalCode: o.hospital, ...o });
+}
+
+export async function issueXiamenLink(prisma: PrismaClient, base: string, page: XiamenPage, o: { customerGuid?: string; params: [string, string][]; timestamp?: Date }): Promise<string> {
+  const c = o.customerGuid ? await clientByKey(prisma, 'XIAMEN', o.customerGuid) : (await clientsOf(prisma, 'XIAMEN'))[0];
+  if (!c?.secret) throw new Error('no Xiamen client with a secret (npm run keys -- set XIAMEN …)');
+  return buildXiamenLink(base, page, { customerGuid: c.clientKey, secret: c.secret, params: o.params, timestamp: o.timestamp });
+}

@@ -1,0 +1,29 @@
+// The viewing session of a page or a data route, from Next's request objects. Pages without a
+// valid session get 401 (unauthorized.tsx); data outside the session's scope gets 403.
+import { cookies } from 'next/headers';
+import { forbidden, unauthorized } from 'next/navigation';
+import { NextResponse, type NextRequest } from 'next/server';
+import type { ViewSession } from '@prisma/client';
+import { prisma } from './db';
+import { sessionFrom } from './sessions';
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export async function pageSession(searchParams: SearchParams, pages?: string[]): Promise<ViewSession> {
+  const vs = (await searchParams).vs;
+  const session = await sessionFrom(await prisma(), await cookies(), typeof vs === 'string' ? vs : undefined);
+  if (!session) unauthorized();
+  if (pages && !pages.includes(session.page)) forbidden();
+  return session;
+}
+
+/** The session of a data request, or the 401 response to return. */
+export async function routeSession(request: NextRequest): Promise<ViewSession | NextResponse> {
+  const ref = request.nextUrl.searchParams.get('vs') ?? request.headers.get('x-view-session');
+  const session = await sessionFrom(await prisma(), request.cookies, ref);
+  return session ?? NextResponse.json({ error: '会话无效或已过期，请从 HIS 重新打开' }, { status: 401 });
+}
+
+export function outOfScope(): NextResponse {
+  return NextResponse.json({ error: '无权访问该资料' }, { status: 403 });
+}
