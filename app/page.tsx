@@ -1,9 +1,12 @@
+import { prisma } from '@/lib/db';
+import { demoLinks, demoLinksEnabled } from '@/lib/demo/links';
 import { regionOverview } from '@/lib/domain/region';
 
 export const dynamic = 'force-dynamic';
 
 export default async function Home() {
   const region = await regionOverview();
+  const links = demoLinksEnabled() ? await demoLinks(await prisma()) : [];
   return (
     <main className="page">
       <h1>影云 Yingyun · 区域医学影像云</h1>
@@ -43,6 +46,18 @@ export default async function Home() {
           </table>
         )}
       </section>
+
+      {links.length > 1 && (
+        <section className="card" aria-label="演示链接">
+          <h2>演示链接</h2>
+          <p className="muted">用演示密钥现签的链接，10 分钟内有效；刷新本页即得新链接。规范原文示例链接长期有效（演示机构已开通）。</p>
+          <ul>
+            {links.slice(1).map((l) => (
+              <li key={l.label}><a href={l.url} data-testid="demo-link">{l.label}</a></li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section className="card">
         <h2>入口</h2>

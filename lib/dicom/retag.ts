@@ -1,4 +1,3 @@
-/// <reference path="../../types/dcmjs.d.ts" />
 /**
  * Rewrite identity/study attributes of a Part-10 file with dcmjs while keeping PixelData byte for byte.
  *
@@ -105,7 +104,10 @@ const copyBuffer = (u: Uint8Array): ArrayBuffer => u.slice().buffer as ArrayBuff
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

@@ -1,4 +1,3 @@
-/// <reference path="../../types/dcmjs.d.ts" />
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { synthesizeSeries, type SynthKind, type SynthOptions } from './synth';
 import { RETAG_KEYWORDS, retag, trimTrailingZeros, uidFromString, type RetagValues } from './retag';
 
 const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- dcmjs naturalised datasets are untyped
 type Nat = Record<string, any>;
 const naturalize = (f: Uint8Array) => {
   const d = DicomMessage.readFile(f.slice().buffer);

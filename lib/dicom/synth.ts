@@ -1,4 +1,3 @@
-/// <reference path="../../types/dcmjs.d.ts" />
 /**
  * Synthetic, standard-conformant DICOM Part-10 series for the demo (CT, DR, US, MG, ES).
  * Pixels are procedural phantoms (no patient data); every file says so with SyntheticData (0008,001C) = YES.
@@ -73,7 +72,10 @@ function valueNoise(x: number, y: number, s: number): number {
 }
 function fbm(x: number, y: number, s: number, octaves = 4): number {
   let v = 0, amp = 0.5, norm = 0;
-  for (let o = 0; o < octaves; o++, amp /= 2, x *= 2, y *= 2) (v += amp * valueNoise(x, y, s + o * 101)), (norm += amp);
+  for (let o = 0; o < octaves; o++, amp /= 2, x *= 2, y *= 2) {
+    v += amp * valueNoise(x, y, s + o * 101);
+    norm += amp;
+  }
   return v / norm;
 }
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
@@ -147,27 +149,37 @@ export function encodeRleFrame(px: Pixels, rows: number, cols: number, bytesPerS
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 /** Little-endian bytes of a frame regardless of host endianness. */
 function frameBytes(px: Pixels): Uint8Array {
   if (px instanceof Uint8Array) return px;
   const out = new Uint8Array(px.length * 2);
-  for (let i = 0; i < px.length; i++) (out[2 * i] = px[i] & 0xff), (out[2 * i + 1] = (px[i] >> 8) & 0xff);
+  for (let i = 0; i < px.length; i++) {
+    out[2 * i] = px[i] & 0xff;
+    out[2 * i + 1] = (px[i] >> 8) & 0xff;
+  }
   return out;
 }
 function pixelDataElement(frames: Uint8Array[], vr: 'OB' | 'OW', encapsulated: boolean): Uint8Array {
   const header = (len: number) => {
     const b = new Uint8Array(12), dv = new DataView(b.buffer);
-    dv.setUint16(0, 0x7fe0, true), dv.setUint16(2, 0x0010, true);
-    (b[4] = vr.charCodeAt(0)), (b[5] = vr.charCodeAt(1));
+    dv.setUint16(0, 0x7fe0, true);
+    dv.setUint16(2, 0x0010, true);
+    b[4] = vr.charCodeAt(0);
+    b[5] = vr.charCodeAt(1);
     dv.setUint32(8, len, true);
     return b;
   };
   const item = (elem: number, len: number) => {
     const b = new Uint8Array(8), dv = new DataView(b.buffer);
-    dv.setUint16(0, 0xfffe, true), dv.setUint16(2, elem, true), dv.setUint32(4, len, true);
+    dv.setUint16(0, 0xfffe, true);
+    dv.setUint16(2, elem, true);
+    dv.setUint32(4, len, true);
     return b;
   };
   if (!encapsulated) {
@@ -290,8 +302,17 @@ function chest(s: Slice, t: number, z: number, f: CtFeatures) {
   if (t > 0.3 && t < 0.46) s.ellipse(20, -30, 14, 14, 40); // pulmonary trunk
   if (t > 0.38 && t < 0.46) s.capsule(18, -24, -32, -6, 8, 40); // right pulmonary artery
   if (t < 0.45) s.ellipse(-30, -22, 9, 9, 40); // SVC
-  if (t < 0.4) (s.ellipse(0, 15, 11, 11, 40), s.ellipse(0, 15, 8.5, 8.5, -1000)); // trachea
-  else if (t < 0.52) for (const x of [-18, 16]) (s.ellipse(x, 20, 8, 8, 40), s.ellipse(x, 20, 6, 6, -1000)); // main bronchi
+  if (t < 0.4) {
+    // trachea
+    s.ellipse(0, 15, 11, 11, 40);
+    s.ellipse(0, 15, 8.5, 8.5, -1000);
+  } else if (t < 0.52) {
+    // main bronchi
+    for (const x of [-18, 16]) {
+      s.ellipse(x, 20, 8, 8, 40);
+      s.ellipse(x, 20, 6, 6, -1000);
+    }
+  }
   s.ellipse(6, 42, 7, 7, 40); // oesophagus
   s.ellipse(6, 42, 1.5, 1.5, -1000);
   spine(s, z);
@@ -312,16 +333,26 @@ function abdomen(s: Slice, t: number, z: number, f: CtFeatures) {
   organ(-50, 0, 88 * kl, 78 * kl, 60, 0.3); // liver
   if (t > 0.25 && t < 0.5) organ(-45, -45, 14, 20, 8); // gallbladder
   if (t < 0.5) organ(85, 40, 28 * (1 - t), 45 * (1 - t), 50, -0.4); // spleen
-  if (t < 0.45) (organ(55, -35, 40, 30, 25), organ(55, -52, 30, 10, -1000)); // stomach with gas cap
+  if (t < 0.45) {
+    // stomach with gas cap
+    organ(55, -35, 40, 30, 25);
+    organ(55, -52, 30, 10, -1000);
+  }
   if (t > 0.3 && t < 0.5) s.capsule(-20, 20, 60, 30, 9, 45); // pancreas
   if (t > 0.3 && t < 0.85) {
     const kk = Math.sin((Math.PI * (t - 0.3)) / 0.55);
-    for (const sx of [-1, 1]) (organ(70 * sx, 55, 20 * kk + 4, 32 * kk + 4, 35, 0.5 * sx), organ(62 * sx, 50, 6 * kk, 10 * kk, 5, 0.5 * sx));
+    for (const sx of [-1, 1]) {
+      organ(70 * sx, 55, 20 * kk + 4, 32 * kk + 4, 35, 0.5 * sx);
+      organ(62 * sx, 50, 6 * kk, 10 * kk, 5, 0.5 * sx);
+    }
   }
   if (t > 0.4)
     for (const b of f.bowel) {
       const r = b.r * step(b.t0, b.t0 + 0.1, t);
-      if (r > 1 && inCavity(b.x, b.y)) (organ(b.x, b.y, r, r, 40), organ(b.x, b.y, r - 2, r - 2, b.air ? -1000 : 15));
+      if (r > 1 && inCavity(b.x, b.y)) {
+        organ(b.x, b.y, r, r, 40);
+        organ(b.x, b.y, r - 2, r - 2, b.air ? -1000 : 15);
+      }
     }
   s.ellipse(8, 45, 11, 11, 40); // aorta
   s.ellipse(-22, 42, 10, 12, 40); // IVC
@@ -508,7 +539,10 @@ function dr(o: Required<SynthOptions>, r: Rng): Instance[] {
         for (let y = Math.max(0, Math.floor(py - 2 * R)); y < Math.min(H, py + 2 * R); y++)
           for (let x = Math.max(0, Math.floor(px - 2 * R)); x < Math.min(W, px + 2 * R); x++)
             marks[y * W + x] = Math.max(marks[y * W + x], Math.exp(-(((x - px) ** 2 + (y - py) ** 2) / (R * R))));
-        X += Math.cos(ang) * 0.006, Y += Math.sin(ang) * 0.006, ang += (r() - 0.5) * 0.35, wd *= 0.955;
+        X += Math.cos(ang) * 0.006;
+        Y += Math.sin(ang) * 0.006;
+        ang += (r() - 0.5) * 0.35;
+        wd *= 0.955;
       }
     }
   }
@@ -731,10 +765,13 @@ function es(o: Required<SynthOptions>, r: Rng, seed: number): Instance[] {
           : 0.16 * Math.sin(th * 7 + dl / 25 + fbm(dl / 40 + Math.cos(th), 3 + Math.sin(th), s) * 5); // longitudinal rugae
         const tex = fbm(x / 25, y / 25, s + 3) - 0.5;
         let L = (0.12 + 0.88 * near) * (1 + folds + 0.25 * tex) * (1 - 0.55 * (rc / R) ** 2.5);
-        let rC = 0.9, gC = 0.47 - 0.08 * vv[y * W + x] * 6, bC = 0.42 - 0.05 * vv[y * W + x] * 6;
+        const rC = 0.9;
+        let gC = 0.47 - 0.08 * vv[y * W + x] * 6, bC = 0.42 - 0.05 * vv[y * W + x] * 6;
         for (const [gx, gy, gr] of glints) {
           const g = Math.exp(-((x - gx) ** 2 + (y - gy) ** 2) / (gr * gr));
-          (L += 1.2 * g), (gC += 0.6 * g), (bC += 0.6 * g);
+          L += 1.2 * g;
+          gC += 0.6 * g;
+          bC += 0.6 * g;
         }
         const i = 3 * (y * W + x), n = 2 * gauss(r);
         px[i] = clamp(Math.round(255 * L * rC + n), 0, 255);

@@ -47,6 +47,12 @@ async function patientsNamed(prisma: PrismaClient, s: PatientSelector): Promise<
     ]);
     sets.push([...new Set([...ids, ...exams.map((e) => e.patientId), ...labs.map((l) => l.patientId)])]);
   }
+  for (const [field, value] of [['accessionNumber', s.accessionNumber], ['placerOrderNo', s.placerOrderNo]] as const) {
+    if (!value) continue;
+    const where = { [field]: value, ...(s.orgCode ? { organization: { code: s.orgCode } } : {}) };
+    const [exams, labs] = await Promise.all([prisma.exam.findMany({ where, select: { patientId: true } }), prisma.labTest.findMany({ where, select: { patientId: true } })]);
+    sets.push([...new Set([...exams, ...labs].map((r) => r.patientId))]);
+  }
   // A name alone names a patient only if exactly one has it; with other selectors it is not used
   // (HIS names differ in spacing and variant characters more often than IDs do).
   if (!sets.length && s.name) sets.push((await prisma.patient.findMany({ where: { name: s.name }, select: { id: true }, take: 2 })).map((p) => p.id));

@@ -55,32 +55,37 @@ export function toClientKeys(c: IntegrationClient & { organizations: Pick<Organi
   };
 }
 
-/** Every enabled client of a dialect (IDCAS links name no client: the matching signature key does). */
-export async function clientsOf(prisma: PrismaClient, dialect: Dialect): Promise<ClientKeys[]> {
-  const rows = await prisma.integrationClient.findMany({
-    where: { dialect, enabled: true },
-    include: { organizations: { select: { code: true } } },
-    orderBy: { id: 'asc' },
-  });
-  return rows.map(toClientKeys);
+/**
+ * Every enabled client of a dialect (IDCAS links name no client: the matching signature key does).
+ * Cached for a few seconds: every link open needs them, and keys change rarely (a change made by
+ * `npm run keys` in another process is seen within CLIENT_CACHE_MS).
+ */
+const CLIENT_CACHE_MS = 5_000;
+const cache = new Map<Dialect, { at: number; prisma: PrismaClient; clients: Promise<ClientKeys[]> }>();
+
+export function invalidateClients(): void {
+  cache.clear();
+}
+
+export function clientsOf(prisma: PrismaClient, dialect: Dialect): Promise<ClientKeys[]> {
+  const hit = cache.get(dialect);
+  if (hit && hit.prisma === prisma && Date.now() - hit.at < CLIENT_CACHE_MS) return hit.clients;
+  const clients = prisma.integrationClient
+    .findMany({ where: { dialect, enabled: true }, include: { organizations: { select: { code: true } } }, orderBy: { id: 'asc' } })
+    .then((rows) => rows.map(toClientKeys));
+  const entry = { at: Date.now(), clients, prisma };
+  cache.set(dialect, entry);
+  clients.catch(() => cache.delete(dialect));
+  return clients;
 }
 
 export async function clientByKey(prisma: PrismaClient, dialect: Dialect, clientKey: string): Promise<ClientKeys | null> {
-  const row = await prisma.integrationClient.findFirst({
-    where: { dialect, clientKey, enabled: true },
-    include: { organizations: { select: { code: true } } },
-  });
-  return row ? toClientKeys(row) : null;
+  return (await clientsOf(prisma, dialect)).find((c) => c.clientKey === clientKey) ?? null;
 }
 
 /** The client of a dialect that acts for an organization (Neijiang keys are per hospital). */
 export async function clientForOrg(prisma: PrismaClient, dialect: Dialect, orgCode: string): Promise<ClientKeys | null> {
-  const row = await prisma.integrationClient.findFirst({
-    where: { dialect, enabled: true, organizations: { some: { code: orgCode } } },
-    include: { organizations: { select: { code: true } } },
-    orderBy: { id: 'asc' },
-  });
-  return row ? toClientKeys(row) : null;
+  return (await clientsOf(prisma, dialect)).find((c) => c.orgCodes.includes(orgCode)) ?? null;
 }
 
 export interface ClientInput {
@@ -139,5 +144,6 @@ export async function saveClient(prisma: PrismaClient, i: ClientInput): Promise<
     update: { ...data, organizations: orgs ? { set: orgs } : undefined },
     include: { organizations: { select: { code: true } } },
   });
+  invalidateClients();
   return toClientKeys(row);
 }

@@ -122,7 +122,7 @@ export async function verifyIdcasLink(page: IdcasPage, search: string, deps: Ver
   if (psign !== undefined && !safeEqualHex(strictSign(q.entries, client.md5Key!), psign)) {
     throw new LinkRejection('BAD_SIGNATURE', `psign does not match (client ${client.id})`);
   }
-  if (client.strictLinks && psign === undefined) throw new LinkRejection('STRICT_REQUIRED', `client ${client.id} requires psign`, ['psign']);
+  if (client.strictLinks && psign === undefined && WEAK_PAGES.has(page)) throw new LinkRejection('STRICT_REQUIRED', `client ${client.id} requires psign on ${page}`, ['psign']);
   const fullyCovered = psign !== undefined || !WEAK_PAGES.has(page);
   const weak = !fullyCovered;
   checkFreshness(issuedAt, weak ? { ...client, clockWindowSeconds: Math.min(client.clockWindowSeconds, WEAK_LINK_WINDOW_SECONDS) } : client, sign, now);
@@ -169,12 +169,15 @@ export async function verifyIdcasLink(page: IdcasPage, search: string, deps: Ver
   const t = parseToken(PatientToken, decodeToken(token, client));
   requireOrg(client, t.org_code, 'org_code');
   if (!t.work_no) throw new LinkRejection('MISSING_PARAMETER', 'token lacks work_no', ['work_no']);
+  // The token's selectors are signed: they name the patient, exam numbers included.
   const patient = {
     orgCode: t.org_code,
     medRecNo: t.med_rec_no || undefined,
     visitNo: t.visit_id || undefined,
     idCardNo: t.id_card_no || undefined,
     name: t.patient_name || undefined,
+    accessionNumber: t.accession_number || undefined,
+    placerOrderNo: t.placer_order_no || undefined,
   };
   const caller = { kind: 'CLINICIAN' as const, clientId: client.id, orgCode: t.org_code, workNo: t.work_no, accountClinicianId: account.clinicianId };
 
@@ -185,7 +188,7 @@ export async function verifyIdcasLink(page: IdcasPage, search: string, deps: Ver
       ...base,
       caller,
       patient,
-      exams: { orgCode: t.org_code, accessionNumbers: t.accession_number ? [t.accession_number] : undefined, placerOrderNo: t.placer_order_no || undefined },
+      exams: {},
       options: { nosearch: q.get('nosearch')?.trim().toLowerCase() === 'true', startDate: optionalDate(q, 'start_time'), endDate: optionalDate(q, 'end_time') },
     };
   }
@@ -196,18 +199,23 @@ export async function verifyIdcasLink(page: IdcasPage, search: string, deps: Ver
   const selectors = {
     orgCode: q.get('perform_org_code')?.trim() || undefined,
     examId: obsId ? Number(obsId) : undefined,
-    accessionNumbers: q.get('accession_number')?.trim() ? [q.get('accession_number')!.trim()] : t.accession_number ? [t.accession_number] : undefined,
-    placerOrderNo: q.get('placer_order_no')?.trim() || t.placer_order_no || undefined,
+    accessionNumbers: q.get('accession_number')?.trim() ? [q.get('accession_number')!.trim()] : undefined,
+    placerOrderNo: q.get('placer_order_no')?.trim() || undefined,
     examType: q.get('exam_type')?.trim() || undefined,
   };
   const tokenNamesPatient = Boolean(t.med_rec_no || t.visit_id || t.id_card_no || t.accession_number || t.placer_order_no);
   if (!fullyCovered && !tokenNamesPatient) {
     throw new LinkRejection('STRICT_REQUIRED', 'exam-report with unsigned exam selectors and no patient in the token', ['psign']);
   }
-  if (!selectors.examId && !selectors.accessionNumbers && !selectors.placerOrderNo && !tokenNamesPatient) {
+  const plainSelector = selectors.examId !== undefined || selectors.accessionNumbers || selectors.placerOrderNo;
+  if (!plainSelector && !tokenNamesPatient) {
     throw new LinkRejection('MISSING_PARAMETER', 'no exam selector', ['obs_id', 'accession_number', 'placer_order_no']);
   }
-  return { ...base, caller, patient, exams: selectors, options: {} };
+  // Without plain selectors the exam is the one the token names (or the token's patient's exams).
+  const exams = plainSelector
+    ? selectors
+    : { orgCode: t.org_code, accessionNumbers: t.accession_number ? [t.accession_number] : undefined, placerOrderNo: t.placer_order_no || undefined };
+  return { ...base, caller, patient, exams, options: {} };
 }
 
 function repeatReminder(

@@ -72,14 +72,11 @@ export function verifyLink(page: LinkPage, search: string, deps: OpenDeps): Prom
 
 /** Marks a one-time signature used; a second use is refused (unless resumed by its own session). */
 async function consumeSignature(prisma: PrismaClient, ctx: LinkContext): Promise<void> {
-  try {
-    await prisma.usedSignature.create({
-      data: { hash: ctx.signatureHash, clientId: ctx.clientId, expiresAt: new Date(Date.now() + 2 * 86_400_000) },
-    });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') throw new LinkRejection('REPLAYED', `one-time signature reused (client ${ctx.clientId})`);
-    throw e;
-  }
+  const { count } = await prisma.usedSignature.createMany({
+    data: [{ hash: ctx.signatureHash, clientId: ctx.clientId, expiresAt: new Date(Date.now() + 2 * 86_400_000) }],
+    skipDuplicates: true,
+  });
+  if (count === 0) throw new LinkRejection('REPLAYED', `one-time signature reused (client ${ctx.clientId})`);
 }
 
 async function countRefusal(prisma: PrismaClient, dialect: Dialect, reason: string): Promise<void> {

@@ -15,11 +15,15 @@ export interface LinkQuery {
 }
 
 function decode(raw: string, name: string): string {
+  let v: string;
   try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
+    v = decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {
     throw new LinkRejection('MALFORMED_PARAMETER', `undecodable value of ${name}`, [name]);
   }
+  // Control characters (NUL above all) have no business in a link and break database text.
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v)) throw new LinkRejection('MALFORMED_PARAMETER', `control character in ${name}`, [name]);
+  return v;
 }
 
 export function parseQuery(search: string): LinkQuery {

@@ -26,22 +26,44 @@ function decryptSev(sev: string, privateKeyPem: string): string | null {
   }
 }
 
-export async function resolveSev(
-  prisma: PrismaClient,
-  client: ClientKeys,
-  sev: string,
-): Promise<{ clinicianId: number; orgCode: string; workNo: string }> {
+/** sev values are fixed per account, so a decryption is done once (node-forge's RSA takes ~30 ms). */
+const decrypted = new Map<string, string | null>();
+function decryptCached(sev: string, privateKeyPem: string): string | null {
+  const key = `${privateKeyPem.length}:${privateKeyPem.slice(-40)}:${sev}`;
+  if (!decrypted.has(key)) {
+    if (decrypted.size > 10_000) decrypted.clear();
+    decrypted.set(key, decryptSev(sev, privateKeyPem));
+  }
+  return decrypted.get(key)!;
+}
+
+type Account = { clinicianId: number; orgCode: string; workNo: string };
+
+/** Resolved accounts, for a few seconds (like the clients): a HIS opens many links per account. */
+const accounts = new Map<string, { at: number; prisma: PrismaClient; account: Account }>();
+const ACCOUNT_CACHE_MS = 5_000;
+
+export async function resolveSev(prisma: PrismaClient, client: ClientKeys, sev: string): Promise<Account> {
+  const key = `${client.id}:${sev}`;
+  const hit = accounts.get(key);
+  if (hit && hit.prisma === prisma && Date.now() - hit.at < ACCOUNT_CACHE_MS) return hit.account;
+  const account = await lookupSev(prisma, client, sev);
+  if (accounts.size > 10_000) accounts.clear();
+  accounts.set(key, { at: Date.now(), prisma, account });
+  return account;
+}
+
+async function lookupSev(prisma: PrismaClient, client: ClientKeys, sev: string): Promise<Account> {
+  const registered = await prisma.clinicianSev.findUnique({ where: { value: sev }, include: { clinician: { include: { organization: true } } } });
+  if (registered && client.orgCodes.includes(registered.clinician.organization.code)) {
+    return { clinicianId: registered.clinicianId, orgCode: registered.clinician.organization.code, workNo: registered.clinician.workNo };
+  }
   if (client.rsaPrivateKey) {
-    const account = decryptSev(sev, client.rsaPrivateKey);
-    const m = account?.match(/^([^/]+)\/(.+)$/);
+    const m = decryptCached(sev, client.rsaPrivateKey)?.match(/^([^/]+)\/(.+)$/);
     if (m) {
       const c = await prisma.clinician.findFirst({ where: { workNo: m[2], organization: { code: m[1] } }, include: { organization: true } });
       if (c && client.orgCodes.includes(c.organization.code)) return { clinicianId: c.id, orgCode: c.organization.code, workNo: c.workNo };
     }
-  }
-  const registered = await prisma.clinicianSev.findUnique({ where: { value: sev }, include: { clinician: { include: { organization: true } } } });
-  if (registered && client.orgCodes.includes(registered.clinician.organization.code)) {
-    return { clinicianId: registered.clinicianId, orgCode: registered.clinician.organization.code, workNo: registered.clinician.workNo };
   }
   throw new LinkRejection('ACCOUNT_UNAUTHORIZED', `sev is not a known account of client ${client.id}`);
 }

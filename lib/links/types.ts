@@ -45,6 +45,9 @@ export interface PatientSelector {
   cardNo?: string;
   healthCardNo?: string;
   insuranceNo?: string;
+  /** "The patient of this exam" (a signed accession or order number that names the patient). */
+  accessionNumber?: string;
+  placerOrderNo?: string;
 }
 
 /** How the link names exams (or lab tests). */

@@ -20,8 +20,22 @@ export const XIAMEN_PAGES: Record<string, XiamenPage> = {
 
 const opt = (q: LinkQuery, name: string) => q.get(name)?.trim() || undefined;
 
+/**
+ * The parameter names of the four pages. The token hashes values, not names, so a name the page
+ * does not know could only be a renamed parameter: refused rather than ignored.
+ */
+const KNOWN = new Set([
+  'CustomerGuid', 'UserUID', 'UserID', 'UserName', 'UserPwd', 'UserOrganizationID', 'UserOrganizationName', 'MedRecNO', 'IDCardNO',
+  'HealthCardNO', 'InsuranceID', 'CardNO', 'Name', 'Sex', 'BirthDateStart', 'BirthDateEnd', 'VisitID', 'OutPatientNO', 'InPatientNO',
+  'PlacerOrderNO', 'PlacerAssigningAuthority', 'FillerOrderNO', 'FillerAssigningAuthority', 'AccessionNumber', 'ServiceSectID',
+  'PatientID', 'PIDAssigningAuthority', 'RequestDeptName', 'OrganizationID', 'PatientMasterID', 'RegTimeStart', 'RegTimeEnd',
+  'ObservationDateStart', 'ObservationDateEnd', 'ObservationUID', 'ShowType', 'ShowClose', 'Timestamp', 'token',
+]);
+
 export async function verifyXiamenLink(page: XiamenPage, search: string, deps: { prisma: PrismaClient; now?: Date }): Promise<LinkContext> {
   const q = parseQuery(search);
+  const unknown = q.entries.map(([n]) => n).filter((n) => !KNOWN.has(n));
+  if (unknown.length) throw new LinkRejection('MALFORMED_PARAMETER', `unknown parameters ${unknown.join(', ')}`, unknown);
   const guid = opt(q, 'CustomerGuid') ?? opt(q, 'UserUID');
   if (!guid) throw new LinkRejection('MISSING_PARAMETER', 'missing CustomerGuid/UserUID', ['CustomerGuid']);
   requireAll(q, ['Timestamp', 'token']);
