@@ -15,8 +15,10 @@ export async function register() {
   }
   const where = config.databaseUrl ? describeUrl(config.databaseUrl) : `PGlite ${config.pgliteDir}`;
   try {
-    const { migrations } = await db();
+    const { migrations, prisma } = await db();
     console.log(`[yingyun] database ${where}: ${migrations.applied.length} migrations (${migrations.newlyApplied.length} new)`);
+    const recovered = await (await import('./lib/domain/blob-recovery')).recoverBlobs(prisma);
+    if (recovered.committed + recovered.dropped) console.log(`[yingyun] file store recovered after an interrupted write: ${recovered.committed} completed, ${recovered.dropped} dropped`);
   } catch (e) {
     console.error(`\n[yingyun] 无法打开数据库 Cannot open the database (${where}):\n  ${(e as Error).message}\n`);
     process.exit(1);

@@ -26,6 +26,18 @@ export const config = {
   get publicBaseUrl() {
     return (env('YINGYUN_PUBLIC_URL') ?? `http://localhost:${env('PORT') ?? '3000'}`).replace(/\/+$/, '');
   },
+  /** An upstream DICOMweb server (Orthanc, dcm4chee …) that keeps the images; unset → our own file store. */
+  get dicomwebUpstream() {
+    return env('DICOMWEB_UPSTREAM')?.replace(/\/+$/, '');
+  },
+  /** Forward STOW-RS to the upstream too (else the upstream is read-only through us). */
+  get dicomwebUpstreamWrite() {
+    return env('DICOMWEB_UPSTREAM_WRITE') === '1';
+  },
+  /** Largest STOW-RS request body, bytes. */
+  get stowMaxBytes() {
+    return Number(env('YINGYUN_STOW_MAX_BYTES')) || 1024 * 1024 * 1024;
+  },
   get migrationsDir() {
     return path.resolve(env('YINGYUN_MIGRATIONS_DIR') ?? path.join('prisma', 'migrations'));
   },

@@ -48,7 +48,8 @@ export async function demoLinks(prisma: PrismaClient): Promise<DemoLink[]> {
     { label: '患者影像列表（内江 /open）', url: await issueOpenLink(prisma, base, { hospital: cv.orgCode, queryKey: 'patIcCard', queryValue: idCard }) },
     { label: '检查查询（厦门 ClinicExamView）', url: await issueXiamenLink(prisma, base, 'xiamen-exam-view', { params: [['UserID', cv.workNo], ['UserName', '演示医生'], ['UserOrganizationID', cv.orgCode], ['UserOrganizationName', '云州市第一人民医院'], ['MedRecNO', medRec]] }) },
     { label: '检查列表（IDCAS H5）', url: await issueH5Link(prisma, base, 'h5-report-list', { orgCode: cv.orgCode, subject: 'demo-app-user', params: [['nosearch', 'true'], ['identity_type', '1'], ['identity_no', idCard], ['perform_org_code', cv.orgCode], ['perform_time_start', '2015-01-01'], ['perform_time_end', formatChinaDate(new Date())]] }) },
-    { label: '规范示例：临床调阅（seed 002 原文）', url: base + SEED_EXAMPLE_PATHS.clinicview.replace('? ', '?') },
+    // Spaces in the seeds' URLs are sent as %20 (as a browser would), so the printed link is one word.
+    { label: '规范示例：临床调阅（seed 002 原文）', url: base + SEED_EXAMPLE_PATHS.clinicview.replace('? ', '?').replace(/ /g, '%20') },
     { label: '规范示例：重复检查提醒（seed 002 原文）', url: base + SEED_EXAMPLE_PATHS.repeatReminderExam },
     { label: '规范示例：数字影像 channel（seed 001 原文）', url: base + SEED_EXAMPLE_PATHS.dimage },
   );

@@ -1,11 +1,13 @@
-// DICOM ingest: parse → store bytes → index, as one unit. The bytes are written atomically
-// first; if indexing fails they are removed again, so no file outlives a failed ingest.
-import { randomBytes } from 'node:crypto';
+// DICOM ingest: parse and validate → stage the bytes → index in one transaction → move the bytes
+// into place. The file and its index row appear together or not at all (lib/store/blobs.ts).
+// The same SOP instance sent again is not stored twice: identical bytes are "already stored",
+// different bytes under the same SOP Instance UID are refused (a UID names one object).
+import { createHash, randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { blobStore, type BlobStore } from '../store/blobs';
-import { parseDicom, type ParsedInstance } from './parse';
+import { DicomParseError, parseDicom, type ParsedInstance } from './parse';
 
-export type IngestStatus = 'stored' | 'duplicate';
+export type IngestStatus = 'stored' | 'already-stored';
 
 export interface IngestResult {
   status: IngestStatus;
@@ -15,46 +17,85 @@ export interface IngestResult {
 }
 
 export interface IngestOptions {
-  /** Link the study to this exam (known by the caller, e.g. the demo or an index upload). */
+  /** Link the study to this exam (known by the caller, e.g. the demo). */
   examId?: number;
-  /** The uploading organization, to link the study when its exam index arrives later. */
+  /** The uploading organization: links the study to its exam by accession number, now or when the index arrives. */
   organizationCode?: string;
+  /** Largest instance accepted, bytes. */
+  maxBytes?: number;
+  /** The accession number the uploader states, for files whose own tag is empty (Jilin uploadDicom). */
+  accessionNumber?: string;
+  /** Refuse instances of another study (STOW-RS to /studies/{study}). */
+  studyInstanceUid?: string;
   store?: BlobStore;
 }
 
-/** A fresh key per upload, so two concurrent uploads of one instance never write the same file. */
-function newBlobKey(i: Pick<ParsedInstance, 'studyInstanceUid' | 'seriesInstanceUid' | 'sopInstanceUid'>): string {
+export class DicomConflictError extends Error {
+  constructor(readonly sopInstanceUid: string) {
+    super(`SOP instance ${sopInstanceUid} is already stored with different content`);
+    this.name = 'DicomConflictError';
+  }
+}
+
+export class StudyMismatchError extends Error {
+  constructor(readonly sopInstanceUid: string, readonly sopClassUid: string) {
+    super(`SOP instance ${sopInstanceUid} belongs to another study than the request names`);
+    this.name = 'StudyMismatchError';
+  }
+}
+
+export const DEFAULT_MAX_INSTANCE_BYTES = Number(process.env.YINGYUN_DICOM_MAX_BYTES) || 512 * 1024 * 1024;
+
+/** A fresh key per upload, so two concurrent uploads of one instance never share a file. */
+function newBlobKey(i: ParsedInstance): string {
   return `dicom/${i.studyInstanceUid}/${i.seriesInstanceUid}/${i.sopInstanceUid}.${randomBytes(4).toString('hex')}.dcm`;
 }
 
+async function existing(prisma: PrismaClient, sopInstanceUid: string) {
+  return prisma.dicomInstance.findUnique({ where: { sopInstanceUid }, select: { id: true, sha256: true, series: { select: { studyId: true } } } });
+}
+
 export async function ingestDicom(prisma: PrismaClient, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
+  const max = opts.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
+  if (bytes.byteLength > max) throw new DicomParseError(`instance of ${bytes.byteLength} bytes exceeds the limit of ${max}`);
   const parsed = parseDicom(bytes);
-  const store = opts.store ?? blobStore();
+  if (opts.studyInstanceUid && parsed.studyInstanceUid !== opts.studyInstanceUid) throw new StudyMismatchError(parsed.sopInstanceUid, parsed.sopClassUid);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
 
-  const existing = await prisma.dicomInstance.findUnique({
-    where: { sopInstanceUid: parsed.sopInstanceUid },
-    select: { id: true, series: { select: { studyId: true } } },
-  });
-  // Same SOP Instance UID again: the first copy stands (DICOM says the UID names one object).
-  if (existing) return { status: 'duplicate', instance: parsed, instanceId: existing.id, studyId: existing.series.studyId };
-
-  const key = newBlobKey(parsed);
-  const { size, sha256 } = await store.put(key, bytes);
-  try {
-    const ids = await prisma.$transaction(async (tx) => indexInstance(tx, parsed, { key, size, sha256 }, opts));
-    return { status: 'stored', instance: parsed, ...ids };
-  } catch (e) {
-    await store.delete(key);
-    // A concurrent upload of the same instance won the race: report it as a duplicate.
-    const winner = await prisma.dicomInstance.findUnique({
-      where: { sopInstanceUid: parsed.sopInstanceUid },
-      select: { id: true, series: { select: { studyId: true } } },
-    });
-    if (winner) {
-      return { status: 'duplicate', instance: parsed, instanceId: winner.id, studyId: winner.series.studyId };
-    }
-    throw e;
+  const before = await existing(prisma, parsed.sopInstanceUid);
+  if (before) {
+    if (before.sha256 !== sha256) throw new DicomConflictError(parsed.sopInstanceUid);
+    return { status: 'already-stored', instance: parsed, instanceId: before.id, studyId: before.series.studyId };
   }
+
+  // Two uploads into one new study or series can collide on its row: the loser tries again.
+  for (let attempt = 0; ; attempt++) {
+    const staged = await (opts.store ?? blobStore()).stage(newBlobKey(parsed), bytes);
+    try {
+      const ids = await prisma.$transaction((tx) => indexInstance(tx, parsed, { key: staged.key, size: staged.size, sha256 }, opts));
+      await staged.commit();
+      return { status: 'stored', instance: parsed, ...ids };
+    } catch (e) {
+      await staged.abort();
+      const winner = await existing(prisma, parsed.sopInstanceUid);
+      if (winner?.sha256 === sha256) return { status: 'already-stored', instance: parsed, instanceId: winner.id, studyId: winner.series.studyId };
+      if (winner) throw new DicomConflictError(parsed.sopInstanceUid);
+      if (attempt >= 2) throw e;
+    }
+  }
+}
+
+/** The exam a study belongs to: given, or found by study UID or by (organization, accession). */
+async function examFor(tx: Prisma.TransactionClient, p: ParsedInstance, opts: IngestOptions): Promise<number | null> {
+  if (opts.examId) return opts.examId;
+  const byUid = await tx.exam.findFirst({ where: { studyInstanceUid: p.studyInstanceUid }, select: { id: true } });
+  if (byUid) return byUid.id;
+  const accession = p.accessionNumber ?? opts.accessionNumber;
+  if (opts.organizationCode && accession) {
+    const byAccession = await tx.exam.findFirst({ where: { accessionNumber: accession, organization: { code: opts.organizationCode } }, select: { id: true } });
+    if (byAccession) return byAccession.id;
+  }
+  return null;
 }
 
 async function indexInstance(
@@ -63,34 +104,40 @@ async function indexInstance(
   blob: { key: string; size: number; sha256: string },
   opts: IngestOptions,
 ): Promise<{ instanceId: number; studyId: number }> {
-  const study = await tx.dicomStudy.upsert({
-    where: { studyInstanceUid: p.studyInstanceUid },
-    create: {
-      studyInstanceUid: p.studyInstanceUid,
-      examId: opts.examId ?? null,
-      organizationCode: opts.organizationCode ?? null,
-      accessionNumber: p.accessionNumber,
-      patientIdTag: p.patientId,
-      patientNameTag: p.patientName,
-      studyDate: p.studyDate,
-      studyTime: p.studyTime,
-      studyDescription: p.studyDescription,
-      modalities: p.modality ? [p.modality] : [],
-    },
-    update: {},
-  });
-  const series = await tx.dicomSeries.upsert({
-    where: { seriesInstanceUid: p.seriesInstanceUid },
-    create: {
-      seriesInstanceUid: p.seriesInstanceUid,
-      studyId: study.id,
-      modality: p.modality,
-      seriesNumber: p.seriesNumber,
-      seriesDescription: p.seriesDescription,
-      bodyPartExamined: p.bodyPartExamined,
-    },
-    update: {},
-  });
+  let study = await tx.dicomStudy.findUnique({ where: { studyInstanceUid: p.studyInstanceUid } });
+  if (!study) {
+    study = await tx.dicomStudy.create({
+      data: {
+        studyInstanceUid: p.studyInstanceUid,
+        examId: await examFor(tx, p, opts),
+        organizationCode: opts.organizationCode ?? null,
+        accessionNumber: p.accessionNumber ?? opts.accessionNumber ?? null,
+        patientIdTag: p.patientId,
+        patientNameTag: p.patientName,
+        studyDate: p.studyDate,
+        studyTime: p.studyTime,
+        studyDescription: p.studyDescription,
+        modalities: p.modality ? [p.modality] : [],
+      },
+    });
+  } else if (!study.examId) {
+    const examId = await examFor(tx, p, opts);
+    if (examId) study = await tx.dicomStudy.update({ where: { id: study.id }, data: { examId } });
+  }
+  let series = await tx.dicomSeries.findUnique({ where: { seriesInstanceUid: p.seriesInstanceUid } });
+  const newSeries = !series;
+  if (!series) {
+    series = await tx.dicomSeries.create({
+      data: {
+        seriesInstanceUid: p.seriesInstanceUid,
+        studyId: study.id,
+        modality: p.modality,
+        seriesNumber: p.seriesNumber,
+        seriesDescription: p.seriesDescription,
+        bodyPartExamined: p.bodyPartExamined,
+      },
+    });
+  }
   const instance = await tx.dicomInstance.create({
     data: {
       sopInstanceUid: p.sopInstanceUid,
@@ -111,12 +158,22 @@ async function indexInstance(
   const modalities = p.modality && !study.modalities.includes(p.modality) ? [...study.modalities, p.modality] : undefined;
   await tx.dicomStudy.update({
     where: { id: study.id },
-    data: {
-      numberOfInstances: { increment: 1 },
-      ...(series.numberOfInstances === 0 ? { numberOfSeries: { increment: 1 } } : {}),
-      ...(modalities ? { modalities } : {}),
-      ...(opts.examId && !study.examId ? { examId: opts.examId } : {}),
-    },
+    data: { numberOfInstances: { increment: 1 }, ...(newSeries ? { numberOfSeries: { increment: 1 } } : {}), ...(modalities ? { modalities } : {}) },
   });
   return { instanceId: instance.id, studyId: study.id };
+}
+
+/** When an exam index arrives after its images: link the studies waiting for it. */
+export async function linkWaitingStudies(prisma: PrismaClient | Prisma.TransactionClient, exam: { id: number; organizationCode: string; accessionNumber: string; studyInstanceUid?: string | null }): Promise<number> {
+  const r = await prisma.dicomStudy.updateMany({
+    where: {
+      examId: null,
+      OR: [
+        { organizationCode: exam.organizationCode, accessionNumber: exam.accessionNumber },
+        ...(exam.studyInstanceUid ? [{ studyInstanceUid: exam.studyInstanceUid }] : []),
+      ],
+    },
+    data: { examId: exam.id },
+  });
+  return r.count;
 }

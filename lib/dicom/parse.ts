@@ -1,6 +1,7 @@
 // Reads what we index from a DICOM Part-10 file, without decoding pixel data.
 // Client-sent tags are never trusted: the index always comes from the file itself.
 import dcmjs from 'dcmjs';
+import dicomParser from 'dicom-parser';
 
 export class DicomParseError extends Error {
   constructor(message: string) {
@@ -96,18 +97,72 @@ function jsonSafe(dict: Dict): Record<string, DicomJsonAttribute> {
   return out;
 }
 
-export function parseDicom(bytes: Uint8Array): ParsedInstance {
-  if (bytes.byteLength < 132) throw new DicomParseError('file too short to be DICOM');
-  const magic = String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]);
-  if (magic !== 'DICM') throw new DicomParseError('not a DICOM Part-10 file (no "DICM" after the 128-byte preamble)');
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  let message: { meta: Dict; dict: Dict };
-  try {
-    message = dcmjs.data.DicomMessage.readFile(buffer, { untilTag: '7FE00010', includeUntilTagValue: false });
-  } catch (e) {
-    throw new DicomParseError(`unreadable DICOM: ${(e as Error).message}`);
+/**
+ * The Part-10 stream as dcmjs and dicom-parser expect it. Files whose writer left out the 128-byte
+ * preamble (they start with "DICM") are read with one put in front; the stored bytes stay as sent.
+ * A bare dataset without File Meta Information has no transfer syntax and is refused.
+ */
+function part10(bytes: Uint8Array): Uint8Array {
+  const at = (o: number) => String.fromCharCode(bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]);
+  if (bytes.byteLength >= 132 && at(128) === 'DICM') return bytes;
+  if (bytes.byteLength >= 4 && at(0) === 'DICM') {
+    const withPreamble = new Uint8Array(bytes.byteLength + 128);
+    withPreamble.set(bytes, 128);
+    return withPreamble;
   }
-  const { meta, dict } = message;
+  throw new DicomParseError('not a DICOM Part-10 file: no "DICM" marker and no File Meta Information (transfer syntax unknown)');
+}
+
+function dcmjsRead(bytes: Uint8Array): { meta: Dict; dict: Dict } {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return dcmjs.data.DicomMessage.readFile(buffer, { untilTag: '7FE00010', includeUntilTagValue: false });
+}
+
+/** ISO 2022 escape sequences (ESC $ ) A …) left in text decoded as one character set. */
+const ISO2022_ESCAPES = /\u001b[$()][()]?[@-Z]/g;
+
+function stripEscapes(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(ISO2022_ESCAPES, '');
+  if (Array.isArray(v)) return v.map(stripEscapes);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stripEscapes(x)]));
+  return v;
+}
+
+/**
+ * dcmjs reads one character set per file. Chinese files often declare ISO 2022 with escape
+ * sequences ("\\ISO 2022 IR 58", GB2312 in its EUC form): read those as GB18030 (a superset of
+ * that form) or UTF-8/Latin-1, with the declared value swapped in a copy, then drop the escapes.
+ */
+function readHeader(bytes: Uint8Array): { meta: Dict; dict: Dict } {
+  try {
+    return dcmjsRead(bytes);
+  } catch (e) {
+    const message = (e as Error).message;
+    const charset = /character set/i.test(message) ? dicomParser.parseDicom(bytes, { untilTag: 'x00080006' }).elements.x00080005 : undefined;
+    if (!charset) throw new DicomParseError(`unreadable DICOM: ${message}`);
+    const declared = new TextDecoder('latin1').decode(bytes.subarray(charset.dataOffset, charset.dataOffset + charset.length));
+    const single = /IR 58|GB2312|GB18030|GBK/.test(declared) ? 'GB18030' : /192/.test(declared) ? 'ISO_IR 192' : 'ISO_IR 100';
+    if (single.length > charset.length) throw new DicomParseError(`unreadable DICOM: ${message}`);
+    const copy = new Uint8Array(bytes);
+    copy.set(new TextEncoder().encode(single.padEnd(charset.length, ' ')), charset.dataOffset);
+    const read = dcmjsRead(copy);
+    read.dict['00080005'] = { vr: 'CS', Value: declared.trim().split('\\') };
+    return { meta: read.meta, dict: stripEscapes(read.dict) as Dict };
+  }
+}
+
+export function parseDicom(input: Uint8Array): ParsedInstance {
+  if (input.byteLength < 8) throw new DicomParseError('file too short to be DICOM');
+  const bytes = part10(input);
+  // dicom-parser reads every element to the end: a truncated or corrupt file fails here.
+  try {
+    // A Buffer: dicom-parser inflates deflated datasets with Buffer methods.
+    dicomParser.parseDicom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    const reason = typeof e === 'string' ? e : ((e as { exception?: string }).exception ?? (e as Error).message);
+    throw new DicomParseError(`truncated or malformed DICOM: ${String(reason).replace(/^dicomParser[.:]\w*:?\s*/, '')}`);
+  }
+  const { meta, dict } = readHeader(bytes);
   const transferSyntaxUid = uid(meta, '00020010', 'TransferSyntaxUID');
   return {
     studyInstanceUid: uid(dict, '0020000D', 'StudyInstanceUID'),
@@ -129,6 +184,6 @@ export function parseDicom(bytes: Uint8Array): ParsedInstance {
     rows: num(dict, '00280010'),
     columns: num(dict, '00280011'),
     numberOfFrames: num(dict, '00280008') ?? 1,
-    metadata: jsonSafe(dict),
+    metadata: { ...jsonSafe(dict), '00020010': { vr: 'UI', Value: [transferSyntaxUid] } },
   };
 }

@@ -7,12 +7,13 @@ const CONTENT_TYPE: Record<ReportFileKind, string> = { PDF: 'application/pdf', J
 
 export async function storeReportFile(prisma: PrismaClient, examId: number, bytes: Uint8Array, kind: ReportFileKind) {
   const key = `reports/${examId}/${randomBytes(6).toString('hex')}.${kind.toLowerCase()}`;
-  const store = blobStore();
-  const { size, sha256 } = await store.put(key, bytes);
+  const staged = await blobStore().stage(key, bytes);
   try {
-    return await prisma.reportFile.create({ data: { examId, kind, blobKey: key, contentType: CONTENT_TYPE[kind], size, sha256 } });
+    const row = await prisma.reportFile.create({ data: { examId, kind, blobKey: key, contentType: CONTENT_TYPE[kind], size: staged.size, sha256: staged.sha256 } });
+    await staged.commit();
+    return row;
   } catch (e) {
-    await store.delete(key);
+    await staged.abort();
     throw e;
   }
 }

@@ -4,6 +4,7 @@
 // performing organization, and every use is audited.
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
+import { storedAccessTokens, type AccessTokenVerifier } from '../auth/access-tokens';
 import { tripleDesDecrypt } from '../crypto/dialect-crypto';
 import { parseDate, parseQuery, repairBase64, requireAll, type LinkQuery } from './query';
 import { clientsOf, type ClientKeys } from './clients';
@@ -17,25 +18,6 @@ export const H5_PAGES: Record<string, H5Page> = {
   'lab-detail': 'h5-lab-detail',
   'exam-report': 'h5-exam-report',
 };
-
-/** Who an access token belongs to; issue #7's /connect/token writes them, this reads them. */
-export interface AccessTokenVerifier {
-  verify(token: string, now: Date): Promise<{ clientId: number; subject: string } | null>;
-}
-
-export function accessTokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** Tokens we issued, looked up by hash and expiry. */
-export function storedAccessTokens(prisma: PrismaClient): AccessTokenVerifier {
-  return {
-    async verify(token, now) {
-      const row = await prisma.accessToken.findUnique({ where: { hash: accessTokenHash(token) } });
-      return row && row.expiresAt > now ? { clientId: row.clientId, subject: row.subject } : null;
-    },
-  };
-}
 
 /** Values that stay plain even with encrypt_type=1. */
 const PLAIN = new Set(['encrypt_type', 'nosearch', 'from', 'token', 'clinic_type']);

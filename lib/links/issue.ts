@@ -2,7 +2,8 @@
 // list do. (lib/links/build.ts does the dialect formats; this finds the keys and the account.)
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
-import { accessTokenHash, type H5Page } from './idcas-h5';
+import { accessTokenHash } from '../auth/access-tokens';
+import type { H5Page } from './idcas-h5';
 import { buildDimageChannelLink, buildDimageQrLink, buildH5Link, buildIdcasLink, buildOpenLink, buildXiamenLink, type IdcasLinkInput } from './build';
 import { clientByKey, clientForOrg, clientsOf, type ClientKeys } from './clients';
 import { encryptSev, sevAccountId } from './sev';

@@ -1,15 +1,29 @@
 // The blob store: DICOM and report bytes, addressed by key. Local files by default.
 // A put is atomic: the bytes go to a temporary name, are fsynced, then renamed into place and
-// the folder is fsynced, so a reader never sees half a file and a crash leaves no torn file
-// under the real name (stray *.tmp files are swept by `sweepTemporary`).
+// the folder is fsynced, so a reader never sees half a file under its real name.
+// For bytes that must appear together with a database row, `stage` writes them to the incoming
+// folder first: the caller commits its row, then moves the file into place. After a crash,
+// `recoverIncoming` finishes the move for files whose row exists and deletes the others, so a
+// row never lacks its file and no file outlives a failed write.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { config } from '../config';
 
+export interface StagedBlob {
+  key: string;
+  size: number;
+  sha256: string;
+  /** Moves the bytes to their key (after the row that names them is committed). */
+  commit(): Promise<void>;
+  /** Drops the bytes (the row was not written). */
+  abort(): Promise<void>;
+}
+
 export interface BlobStore {
   put(key: string, bytes: Uint8Array): Promise<{ size: number; sha256: string }>;
+  stage(key: string, bytes: Uint8Array): Promise<StagedBlob>;
   get(key: string): Promise<Buffer | null>;
   stream(key: string): fs.ReadStream | null;
   has(key: string): Promise<boolean>;
@@ -41,24 +55,76 @@ export class FileBlobStore implements BlobStore {
     return path.join(this.root, checkKey(key));
   }
 
-  async put(key: string, bytes: Uint8Array) {
-    const target = this.file(key);
-    const dir = path.dirname(target);
-    await fsp.mkdir(dir, { recursive: true });
-    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    const h = await fsp.open(tmp, 'wx');
+  private get incoming() {
+    return path.join(this.root, '.incoming');
+  }
+
+  /** Writes and fsyncs a new file; removes it again if writing fails. */
+  private async writeNew(file: string, bytes: Uint8Array): Promise<void> {
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const h = await fsp.open(file, 'wx');
     try {
       await h.writeFile(bytes);
       await h.sync();
     } catch (e) {
       await h.close();
-      await fsp.rm(tmp, { force: true });
+      await fsp.rm(file, { force: true });
       throw e;
     }
     await h.close();
+  }
+
+  private async moveInto(tmp: string, key: string): Promise<void> {
+    const target = this.file(key);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
     await fsp.rename(tmp, target);
-    await fsyncDir(dir);
-    return { size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+    await fsyncDir(path.dirname(target));
+  }
+
+  /** Stores bytes that no row depends on (or whose row is written afterwards and may be missing). */
+  async put(key: string, bytes: Uint8Array) {
+    const staged = await this.stage(key, bytes);
+    await staged.commit();
+    return { size: staged.size, sha256: staged.sha256 };
+  }
+
+  async stage(key: string, bytes: Uint8Array): Promise<StagedBlob> {
+    checkKey(key);
+    // The key is kept in the name so recovery knows where the file belongs.
+    const tmp = path.join(this.incoming, `${key.replace(/\//g, '!')}~${randomBytes(6).toString('hex')}`);
+    await this.writeNew(tmp, bytes);
+    await fsyncDir(this.incoming);
+    return {
+      key,
+      size: bytes.byteLength,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      commit: () => this.moveInto(tmp, key),
+      abort: () => fsp.rm(tmp, { force: true }),
+    };
+  }
+
+  /** After a crash: staged files whose key is referenced (`isReferenced`) move into place, the rest go. */
+  async recoverIncoming(isReferenced: (key: string) => Promise<boolean>): Promise<{ committed: number; dropped: number }> {
+    let committed = 0;
+    let dropped = 0;
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.incoming);
+    } catch {
+      return { committed, dropped };
+    }
+    for (const name of names) {
+      const tmp = path.join(this.incoming, name);
+      const key = name.replace(/~[0-9a-f]{12}$/, '').replace(/!/g, '/');
+      if (KEY.test(key) && (await isReferenced(key))) {
+        await this.moveInto(tmp, key);
+        committed++;
+      } else {
+        await fsp.rm(tmp, { force: true });
+        dropped++;
+      }
+    }
+    return { committed, dropped };
   }
 
   async get(key: string) {
@@ -85,29 +151,6 @@ export class FileBlobStore implements BlobStore {
 
   describe() {
     return `file:${this.root}`;
-  }
-
-  /** Removes temporary files left by a crash in the middle of a put. */
-  async sweepTemporary(): Promise<number> {
-    let n = 0;
-    const walk = async (dir: string): Promise<void> => {
-      let entries: fs.Dirent[];
-      try {
-        entries = await fsp.readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) await walk(p);
-        else if (e.name.endsWith('.tmp')) {
-          await fsp.rm(p, { force: true });
-          n++;
-        }
-      }
-    };
-    await walk(this.root);
-    return n;
   }
 
   /** Writes and removes a probe file: is the store writable? */

@@ -2,6 +2,7 @@
 // hospitals, doctors, catalogs, standard items, patients, exams with reports, PDFs and real DICOM
 // images through the app's own ingest, and lab tests.
 //   npx tsx scripts/demo/load.ts [--seed N] [--patients N] [--reset] [--if-empty] [--no-images]
+import fs from 'node:fs';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { protectPii } from '../../lib/crypto/pii';
 import { openDatabase, type Sql } from '../../lib/db';
@@ -182,7 +183,7 @@ async function main() {
       }
       if (!process.argv.includes('--reset')) throw new Error('the database is not empty; pass --reset to replace its data');
       await resetDatabase(sql);
-      await blobStore().sweepTemporary();
+      fs.rmSync(blobStore().root, { recursive: true, force: true });
     }
     const t0 = Date.now();
     const plan = planRegion({ seed, patients });

@@ -1,0 +1,37 @@
+// Jilin (seed 000) interface edge: the {code, msg[, datas]} envelope with the spec's exact
+// messages, and the X-Token check (tokens come from getToken; until that lands, any token we
+// issued for a JILIN client).
+import type { PrismaClient } from '@prisma/client';
+import { NextResponse } from 'next/server';
+import { storedAccessTokens } from '../auth/access-tokens';
+import { clientsOf, type ClientKeys } from '../links/clients';
+
+export const JILIN = {
+  ok: { code: 200, msg: '操作成功' },
+  uploaded: { code: 200, msg: '上传成功！' },
+  badInput: { code: 400, msg: '入参不规范' },
+  unauthorized: { code: 403, msg: '授权校验失败' },
+  noData: { code: 404, msg: '未查询到数据！' },
+  uploadFailed: { code: 503, msg: '上传失败' },
+  queryFailed: { code: 503, msg: '查询失败' },
+} as const;
+
+/** The body carries the code; the HTTP status repeats it where it is an HTTP status (clients check either). */
+export function jilinReply(e: { code: number; msg: string }, datas?: unknown): NextResponse {
+  const status = [200, 400, 403, 404, 409, 503].includes(e.code) ? e.code : 200;
+  return NextResponse.json(datas === undefined ? { code: e.code, msg: e.msg } : { code: e.code, msg: e.msg, datas }, { status });
+}
+
+/** The Jilin client an X-Token belongs to, or null. */
+export async function jilinClient(prisma: PrismaClient, xToken: string | null): Promise<ClientKeys | null> {
+  if (!xToken?.trim()) return null;
+  const holder = await storedAccessTokens(prisma).verify(xToken.trim(), new Date());
+  if (!holder) return null;
+  return (await clientsOf(prisma, 'JILIN')).find((c) => c.id === holder.clientId) ?? null;
+}
+
+/** Form and JSON fields as the spec's examples send them: keys padded with spaces, values too. */
+export function field(get: (name: string) => unknown, name: string): string | undefined {
+  const v = get(name);
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}

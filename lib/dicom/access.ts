@@ -1,0 +1,64 @@
+// Who may read or write which DICOM studies. A viewing session (a verified link) reads the
+// studies of the exams in its scope; an integration client (Bearer access token) reads the
+// studies of its organizations and may store images for them.
+import type { Prisma, PrismaClient, ViewSession } from '@prisma/client';
+import { storedAccessTokens } from '../auth/access-tokens';
+import { clientsOf, type ClientKeys } from '../links/clients';
+import { sessionFrom, type CookieJar } from '../sessions';
+
+export type DicomAccess =
+  | { kind: 'session'; session: ViewSession }
+  | { kind: 'client'; client: ClientKeys };
+
+export interface AccessRequest {
+  cookies: CookieJar;
+  /** ?vs= or the x-view-session header. */
+  sessionRef: string | null;
+  authorization: string | null;
+}
+
+export async function dicomAccess(prisma: PrismaClient, req: AccessRequest): Promise<DicomAccess | null> {
+  const bearer = req.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (bearer) {
+    const holder = await storedAccessTokens(prisma).verify(bearer, new Date());
+    if (!holder) return null;
+    for (const dialect of ['IDCAS', 'JILIN', 'NEIJIANG', 'MEDINS', 'XIAMEN', 'DICOMWEB'] as const) {
+      const client = (await clientsOf(prisma, dialect)).find((c) => c.id === holder.clientId);
+      if (client) return { kind: 'client', client };
+    }
+    return null;
+  }
+  const session = await sessionFrom(prisma, req.cookies, req.sessionRef);
+  return session ? { kind: 'session', session } : null;
+}
+
+/** The exams a session may see, as a Prisma filter. */
+function sessionExams(s: ViewSession): Prisma.ExamWhereInput {
+  if (s.patientId === null) return { id: -1 };
+  if (s.examIds.length) return { patientId: s.patientId, id: { in: s.examIds } };
+  if (s.labTestIds.length) return { id: -1 };
+  return { patientId: s.patientId };
+}
+
+/** Studies this access may read, as a filter on DicomStudy (QIDO). */
+export function readableStudies(a: DicomAccess): Prisma.DicomStudyWhereInput {
+  if (a.kind === 'session') return { exam: sessionExams(a.session) };
+  return { OR: [{ exam: { organization: { code: { in: a.client.orgCodes } } } }, { examId: null, organizationCode: { in: a.client.orgCodes } }] };
+}
+
+/** May this access read the study? (Also for studies we only know from an exam index, e.g. upstream.) */
+export async function canReadStudy(prisma: PrismaClient, a: DicomAccess, studyInstanceUid: string): Promise<boolean> {
+  const [indexed, byExam] = await Promise.all([
+    prisma.dicomStudy.count({ where: { AND: [{ studyInstanceUid }, readableStudies(a)] } }),
+    prisma.exam.count({
+      where: { AND: [{ studyInstanceUid }, a.kind === 'session' ? sessionExams(a.session) : { organization: { code: { in: a.client.orgCodes } } }] },
+    }),
+  ]);
+  return indexed + byExam > 0;
+}
+
+/** Writing images is for integration clients only; the organization they upload for, if one. */
+export function writer(a: DicomAccess | null): { organizationCode?: string } | null {
+  if (!a || a.kind !== 'client') return null;
+  return { organizationCode: a.client.orgCodes.length === 1 ? a.client.orgCodes[0] : undefined };
+}

@@ -1,0 +1,84 @@
+// STOW-RS: a multipart/related body of DICOM instances; each part is ingested on its own (a bad
+// part does not stop the good ones) and the outcome of each is reported in the DICOM JSON response.
+import type { PrismaClient } from '@prisma/client';
+import { DicomConflictError, ingestDicom, StudyMismatchError } from './ingest';
+import { contentTypeParam, MultipartError, parseMultipart } from './multipart';
+import { DicomParseError, type DicomJsonAttribute } from './parse';
+
+/** Failure reasons (PS3.4 C.4.2.1.4 / PS3.18 Table 10.5.3-2). */
+const PROCESSING_FAILURE = 0x0110;
+const DUPLICATE_SOP = 0x0111;
+const OUT_OF_RESOURCES = 0xa700;
+const STUDY_MISMATCH = 0xa900;
+const CANNOT_UNDERSTAND = 0xc000;
+
+export interface StowResult {
+  status: number;
+  body: Record<string, DicomJsonAttribute>;
+}
+
+export class StowError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function stow(
+  prisma: PrismaClient,
+  body: Uint8Array,
+  contentType: string,
+  opts: { base: string; studyUid?: string; organizationCode?: string; maxBytes?: number },
+): Promise<StowResult> {
+  if (!/^multipart\/related/i.test(contentType)) throw new StowError(415, 'STOW-RS takes multipart/related; type="application/dicom"');
+  const type = contentTypeParam(contentType, 'type');
+  if (type && type.toLowerCase() !== 'application/dicom') throw new StowError(415, `unsupported part type ${type}`);
+  let parts;
+  try {
+    parts = parseMultipart(body, contentTypeParam(contentType, 'boundary') ?? '');
+  } catch (e) {
+    throw new StowError(400, (e as MultipartError).message);
+  }
+  if (!parts.length) throw new StowError(400, 'no parts');
+
+  const stored: Record<string, DicomJsonAttribute>[] = [];
+  const failed: Record<string, DicomJsonAttribute>[] = [];
+  for (const part of parts) {
+    const partType = part.headers['content-type']?.split(';')[0].trim().toLowerCase();
+    if (partType && partType !== 'application/dicom') {
+      failed.push({ '00081197': { vr: 'US', Value: [CANNOT_UNDERSTAND] } });
+      continue;
+    }
+    try {
+      const r = await ingestDicom(prisma, part.body, { organizationCode: opts.organizationCode, maxBytes: opts.maxBytes, studyInstanceUid: opts.studyUid });
+      const i = r.instance;
+      stored.push({
+        '00081150': { vr: 'UI', Value: [i.sopClassUid] },
+        '00081155': { vr: 'UI', Value: [i.sopInstanceUid] },
+        '00081190': { vr: 'UR', Value: [`${opts.base}/studies/${i.studyInstanceUid}/series/${i.seriesInstanceUid}/instances/${i.sopInstanceUid}`] },
+      });
+    } catch (e) {
+      if (e instanceof StudyMismatchError) {
+        failed.push({ '00081150': { vr: 'UI', Value: [e.sopClassUid] }, '00081155': { vr: 'UI', Value: [e.sopInstanceUid] }, '00081197': { vr: 'US', Value: [STUDY_MISMATCH] } });
+        continue;
+      }
+      const reason = e instanceof DicomConflictError ? DUPLICATE_SOP : e instanceof DicomParseError ? (/exceeds the limit/.test(e.message) ? OUT_OF_RESOURCES : CANNOT_UNDERSTAND) : PROCESSING_FAILURE;
+      if (reason === PROCESSING_FAILURE) console.error(`[stow] part failed: ${(e as Error).message}`);
+      failed.push({
+        ...(e instanceof DicomConflictError ? { '00081155': { vr: 'UI', Value: [e.sopInstanceUid] } } : {}),
+        '00081197': { vr: 'US', Value: [reason] },
+      });
+    }
+  }
+  const studies = [...new Set(stored.map((s) => String((s['00081190'].Value as string[])[0]).split('/series/')[0]))];
+  return {
+    status: failed.length === 0 ? 200 : stored.length ? 202 : 409,
+    body: {
+      ...(studies.length === 1 ? { '00081190': { vr: 'UR', Value: studies } } : {}),
+      ...(stored.length ? { '00081199': { vr: 'SQ', Value: stored } } : {}),
+      ...(failed.length ? { '00081198': { vr: 'SQ', Value: failed } } : {}),
+    },
+  };
+}
