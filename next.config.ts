@@ -10,6 +10,11 @@ const nextConfig: NextConfig = {
     'sm-crypto',
     'dcmjs',
     'dicom-parser',
+    // Emscripten codecs load their .wasm from beside their own glue: they must not be bundled.
+    '@cornerstonejs/codec-libjpeg-turbo-8bit',
+    '@cornerstonejs/codec-charls',
+    '@cornerstonejs/codec-openjpeg',
+    'node-forge',
   ],
   poweredByHeader: false,
   experimental: { authInterrupts: true },

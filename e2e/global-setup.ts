@@ -14,6 +14,8 @@ declare module 'vitest' {
     baseUrl: string;
     dataDir: string;
     databaseUrl: string;
+    /** A Bearer access token of the demo's IDCAS client (acts for every demo hospital). */
+    clientToken: string;
   }
 }
 
@@ -26,6 +28,19 @@ async function freePort(): Promise<number> {
     });
     srv.on('error', reject);
   });
+}
+
+/** Issued before the server starts: the embedded database is one process at a time. */
+async function issueToken(dataDir: string, databaseUrl: string): Promise<string> {
+  const { openDatabase } = await import('../lib/db');
+  const { issueAccessToken } = await import('../lib/links/issue');
+  const d = await openDatabase(databaseUrl ? { url: databaseUrl } : { url: '', pgliteDir: path.join(dataDir, 'pglite') });
+  try {
+    return (await issueAccessToken(d.prisma, '2470', 'e2e-pacs')).token;
+  } finally {
+    await d.prisma.$disconnect();
+    await d.sql.close();
+  }
 }
 
 export default async function setup(project: TestProject) {
@@ -48,11 +63,13 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const env = buildEnv({ dataDir, databaseUrl, port });
   await loadDemo(env, ['--patients', '24']);
+  const clientToken = await issueToken(dataDir, databaseUrl);
   let server: ChildProcess | undefined = await startServer(env, port);
 
   project.provide('baseUrl', `http://127.0.0.1:${port}`);
   project.provide('dataDir', dataDir);
   project.provide('databaseUrl', databaseUrl);
+  project.provide('clientToken', clientToken);
 
   return async () => {
     await stopServer(server);

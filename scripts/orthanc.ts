@@ -1,8 +1,8 @@
 // A private Orthanc (Debian package + DICOMweb plugin) that tests and benchmarks start and stop themselves.
 //   npx tsx scripts/orthanc.ts start [--port 8043]    prints the URLs and runs until Ctrl-C
 //   npx tsx scripts/orthanc.ts install                 only makes sure the packages are there
+import { contentTypeParam, parseMultipart as splitMultipart, type Part } from '../lib/dicom/multipart';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -18,9 +18,9 @@ export interface Orthanc {
 
 const PLUGIN = 'libOrthancDicomWeb.so';
 
-function run(cmd: string, args: string[], timeoutMs: number, env?: Record<string, string>): Promise<{ code: number; out: string }> {
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, out: `${stdout}${stderr}${err && code === -1 ? `\n${err.message}` : ''}` });
     });
@@ -48,10 +48,11 @@ export async function ensureOrthancInstalled(): Promise<void> {
   const deadline = Date.now() + 600_000;
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n']; // -n: fail fast rather than wait for a password
   const apt = async (...args: string[]) => {
-    const argv = [...sudo, 'apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args]; // waits for a concurrent apt/dpkg
+    // env(1) rather than our environment: sudo resets it. Lock::Timeout waits for a concurrent apt/dpkg.
+    const argv = [...sudo, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args];
     const left = deadline - Date.now();
     if (left <= 0) return { code: -1, out: 'apt-get: 600 s limit reached' };
-    return run(argv[0], argv.slice(1), left, { DEBIAN_FRONTEND: 'noninteractive' });
+    return run(argv[0], argv.slice(1), left);
   };
   const install = () => apt('install', '-y', '--no-install-recommends', 'orthanc', 'orthanc-dicomweb');
   let r = await install();
@@ -214,49 +215,11 @@ export async function storeInOrthanc(o: Orthanc, files: Uint8Array[]): Promise<v
   }
 }
 
-/** multipart/related body (what STOW-RS takes): `--B`, part headers, blank line, bytes, CRLF; closed by `--B--`. */
-export function multipartRelated(parts: Uint8Array[], type = 'application/dicom'): { body: Uint8Array<ArrayBuffer>; contentType: string } {
-  const boundary = `yy-${randomUUID()}`;
-  const chunks: Uint8Array[] = [];
-  for (const p of parts) chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: ${type}\r\n\r\n`), p, Buffer.from('\r\n'));
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks) as Uint8Array<ArrayBuffer>, contentType: `multipart/related; type="${type}"; boundary=${boundary}` };
-}
-
-export interface Part {
-  headers: Record<string, string> /* lower-case names */;
-  body: Buffer /* a view into the response, not a copy */;
-}
+export { multipartRelated } from '../lib/dicom/multipart';
 
 /** Splits a multipart response on the boundary named in its Content-Type. */
 export function parseMultipart(body: Uint8Array, contentType: string): Part[] {
-  const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  if (!m) throw new Error(`no boundary in Content-Type: ${contentType}`);
-  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const delim = Buffer.from(`--${m[1] ?? m[2]}`);
-  const next = Buffer.concat([Buffer.from('\r\n'), delim]); // a part's bytes end at CRLF--boundary
-  const parts: Part[] = [];
-  let p = buf.indexOf(delim);
-  if (p < 0) throw new Error('multipart body has no boundary line');
-  for (;;) {
-    p += delim.length;
-    if (buf[p] === 0x2d && buf[p + 1] === 0x2d) return parts; // --boundary-- closes the body
-    p = buf.indexOf('\r\n', p) + 2; // skip transport padding after the boundary
-    if (p < 2) break;
-    const headEnd = buf.indexOf('\r\n\r\n', p - 2); // p - 2: a part without headers starts with the blank line
-    if (headEnd < 0) break;
-    const headers: Record<string, string> = {};
-    for (const line of buf.toString('latin1', p, headEnd).split('\r\n')) {
-      const i = line.indexOf(':');
-      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-    }
-    const start = headEnd + 4;
-    const end = buf.indexOf(next, start);
-    if (end < 0) break;
-    parts.push({ headers, body: buf.subarray(start, end) });
-    p = end + 2;
-  }
-  throw new Error(`truncated multipart body (${parts.length} complete parts)`);
+  return splitMultipart(body, contentTypeParam(contentType, 'boundary') ?? '');
 }
 
 // CLI

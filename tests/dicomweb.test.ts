@@ -13,7 +13,7 @@ import { saveClient } from '@/lib/links/clients';
 import { createSession } from '@/lib/sessions';
 import { recoverBlobs } from '@/lib/domain/blob-recovery';
 import { linkWaitingStudies } from '@/lib/dicom/ingest';
-import { parseMultipart, contentTypeParam } from '@/lib/dicom/multipart';
+import { contentTypeParam, multipartRelated, parseMultipart } from '@/lib/dicom/multipart';
 import { parseDicom } from '@/lib/dicom/parse';
 import { DECODABLE_TRANSFER_SYNTAXES } from '@/lib/dicom/pixels';
 import { retag, uidFromString } from '@/lib/dicom/retag';
@@ -21,9 +21,10 @@ import { synthesizeSeries } from '@/lib/dicom/synth';
 import { blobStore } from '@/lib/store/blobs';
 import type { LinkContext } from '@/lib/links/types';
 import { appDatabase, type AppDatabase } from './support/app-db';
+import { SAMPLES_DIR } from './support/samples';
 
-const SAMPLES = path.resolve('..', 'shared', 'dicom-samples');
-const haveSamples = fs.existsSync(SAMPLES);
+const SAMPLES = SAMPLES_DIR ?? '';
+const haveSamples = SAMPLES_DIR !== null;
 let db: AppDatabase;
 let token: string;
 const ORIGIN = 'http://yy.test';
@@ -38,16 +39,9 @@ function req(url: string, init: { method?: string; headers?: Record<string, stri
 const ctx = (p: string) => ({ params: Promise.resolve({ path: p.replace(/^\/dicomweb\//, '').split('?')[0].split('/') }) });
 const get = (p: string, headers: Record<string, string> = {}) => dicomwebGet(req(p, { headers }), ctx(p));
 
-function multipart(files: Uint8Array[], type = 'application/dicom'): { body: Buffer; contentType: string } {
-  const boundary = `b-${Math.random().toString(36).slice(2)}`;
-  const chunks: Buffer[] = [];
-  for (const f of files) chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: ${type}\r\n\r\n`), Buffer.from(f), Buffer.from('\r\n'));
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), contentType: `multipart/related; type="application/dicom"; boundary=${boundary}` };
-}
 const stowReq = (files: Uint8Array[], p = '/dicomweb/studies', headers: Record<string, string> = {}) => {
-  const m = multipart(files);
-  return dicomwebPost(req(p, { method: 'POST', headers: { 'content-type': m.contentType, ...headers }, body: new Uint8Array(m.body) }), ctx(p));
+  const m = multipartRelated(files);
+  return dicomwebPost(req(p, { method: 'POST', headers: { 'content-type': m.contentType, ...headers }, body: m.body }), ctx(p));
 };
 async function parts(res: Response) {
   const buf = new Uint8Array(await res.arrayBuffer());

@@ -7,8 +7,9 @@ import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOrthancInstalled, multipartRelated, parseMultipart, startOrthanc, type Orthanc } from '../scripts/orthanc';
+import { SAMPLES_DIR } from './support/samples';
 
-const DIR = '/work/shared/dicom-samples/stack/mr-brain-ge-signa-20';
+const DIR = path.join(SAMPLES_DIR ?? '/nonexistent', 'stack', 'mr-brain-ge-signa-20');
 const hasSamples = existsSync(DIR);
 if (!hasSamples) console.warn(`tests/orthanc.test.ts: SKIPPED — ${DIR} is absent (needs the shared DICOM samples)`);
 

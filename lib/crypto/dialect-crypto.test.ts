@@ -1,4 +1,4 @@
-// Pins every vector of /work/shared/spec/VECTORS.md §1–§5 (sources: seed002 §3, seed001 §3–4, seed004, seed003).
+// Pins every vector of ../shared/spec/VECTORS.md §1–§5 (sources: seed002 §3, seed001 §3–4, seed004, seed003).
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import smCrypto from 'sm-crypto';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Pure crypto primitives of the regional "dialects" (seeds 000–004). Rules and test vectors:
-// /work/shared/spec/VECTORS.md. No I/O, no URL parsing: callers pass raw (already URL-decoded) strings.
+// ../shared/spec/VECTORS.md. No I/O, no URL parsing: callers pass raw (already URL-decoded) strings.
 //
 // Error contract: decrypt/decode functions throw CryptoFormatError for anything wrong with the *input*
 // (encoding, length, padding, UTF-8) — map it to 400/401. A malformed *key or IV* is a configuration

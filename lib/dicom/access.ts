@@ -17,16 +17,31 @@ export interface AccessRequest {
   authorization: string | null;
 }
 
+/** Bearer tokens seen in the last seconds: a viewer or PACS sends hundreds of requests per study. */
+const TOKEN_CACHE_MS = 5_000;
+const tokens = new Map<string, { at: number; prisma: PrismaClient; client: ClientKeys | null }>();
+
+async function clientOfToken(prisma: PrismaClient, token: string): Promise<ClientKeys | null> {
+  const hit = tokens.get(token);
+  if (hit && hit.prisma === prisma && Date.now() - hit.at < TOKEN_CACHE_MS) return hit.client;
+  let client: ClientKeys | null = null;
+  const holder = await storedAccessTokens(prisma).verify(token, new Date());
+  if (holder) {
+    for (const dialect of ['IDCAS', 'JILIN', 'NEIJIANG', 'MEDINS', 'XIAMEN', 'DICOMWEB'] as const) {
+      client = (await clientsOf(prisma, dialect)).find((c) => c.id === holder.clientId) ?? null;
+      if (client) break;
+    }
+  }
+  if (tokens.size > 10_000) tokens.clear();
+  tokens.set(token, { at: Date.now(), prisma, client });
+  return client;
+}
+
 export async function dicomAccess(prisma: PrismaClient, req: AccessRequest): Promise<DicomAccess | null> {
   const bearer = req.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) {
-    const holder = await storedAccessTokens(prisma).verify(bearer, new Date());
-    if (!holder) return null;
-    for (const dialect of ['IDCAS', 'JILIN', 'NEIJIANG', 'MEDINS', 'XIAMEN', 'DICOMWEB'] as const) {
-      const client = (await clientsOf(prisma, dialect)).find((c) => c.id === holder.clientId);
-      if (client) return { kind: 'client', client };
-    }
-    return null;
+    const client = await clientOfToken(prisma, bearer);
+    return client ? { kind: 'client', client } : null;
   }
   const session = await sessionFrom(prisma, req.cookies, req.sessionRef);
   return session ? { kind: 'session', session } : null;
@@ -43,7 +58,12 @@ function sessionExams(s: ViewSession): Prisma.ExamWhereInput {
 /** Studies this access may read, as a filter on DicomStudy (QIDO). */
 export function readableStudies(a: DicomAccess): Prisma.DicomStudyWhereInput {
   if (a.kind === 'session') return { exam: sessionExams(a.session) };
-  return { OR: [{ exam: { organization: { code: { in: a.client.orgCodes } } } }, { examId: null, organizationCode: { in: a.client.orgCodes } }] };
+  return {
+    OR: [
+      { exam: { organization: { code: { in: a.client.orgCodes } } } },
+      { examId: null, OR: [{ organizationCode: { in: a.client.orgCodes } }, { uploadedByClientId: a.client.id }] },
+    ],
+  };
 }
 
 /** May this access read the study? (Also for studies we only know from an exam index, e.g. upstream.) */
@@ -58,7 +78,7 @@ export async function canReadStudy(prisma: PrismaClient, a: DicomAccess, studyIn
 }
 
 /** Writing images is for integration clients only; the organization they upload for, if one. */
-export function writer(a: DicomAccess | null): { organizationCode?: string } | null {
+export function writer(a: DicomAccess | null): { clientId: number; organizationCode?: string } | null {
   if (!a || a.kind !== 'client') return null;
-  return { organizationCode: a.client.orgCodes.length === 1 ? a.client.orgCodes[0] : undefined };
+  return { clientId: a.client.id, organizationCode: a.client.orgCodes.length === 1 ? a.client.orgCodes[0] : undefined };
 }

@@ -21,6 +21,8 @@ export interface IngestOptions {
   examId?: number;
   /** The uploading organization: links the study to its exam by accession number, now or when the index arrives. */
   organizationCode?: string;
+  /** The integration client storing it. */
+  clientId?: number;
   /** Largest instance accepted, bytes. */
   maxBytes?: number;
   /** The accession number the uploader states, for files whose own tag is empty (Jilin uploadDicom). */
@@ -111,6 +113,7 @@ async function indexInstance(
         studyInstanceUid: p.studyInstanceUid,
         examId: await examFor(tx, p, opts),
         organizationCode: opts.organizationCode ?? null,
+        uploadedByClientId: opts.clientId ?? null,
         accessionNumber: p.accessionNumber ?? opts.accessionNumber ?? null,
         patientIdTag: p.patientId,
         patientNameTag: p.patientName,

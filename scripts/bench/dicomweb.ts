@@ -182,15 +182,15 @@ const brief = (b: Uint8Array) => {
 const FRAME_ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 const JSON_ACCEPT = { Accept: 'application/dicom+json' };
 
-async function stow(s: Server, file: Uint8Array): Promise<void> {
-  const { body, contentType } = multipartRelated([file]);
+/** One STOW-RS request; throws unless the server stored everything (200, or 202 without failed SOPs). */
+async function stow(s: Server, { body, contentType }: { body: Uint8Array; contentType: string }): Promise<void> {
   const r = await request(s, '/studies', { method: 'POST', headers: { 'Content-Type': contentType, ...JSON_ACCEPT }, body });
   if (r.status !== 200 && r.status !== 202) throw new Error(`STOW ${s.label} → ${r.status}: ${brief(r.body)}`);
   const failed = r.body.length ? (JSON.parse(Buffer.from(r.body).toString()) as Record<string, { Value?: unknown[] }>)['00081198']?.Value : undefined;
   if (failed?.length) throw new Error(`STOW ${s.label}: FailedSOPSequence ${JSON.stringify(failed).slice(0, 300)}`);
 }
 
-async function frame(s: Server, t: Inst): Promise<Buffer> {
+async function frame(s: Server, t: Inst): Promise<Uint8Array> {
   const r = await request(s, `/studies/${t.study}/series/${t.series}/instances/${t.sop}/frames/1`, { headers: { Accept: FRAME_ACCEPT } });
   if (r.status !== 200) throw new Error(`${s.label} → ${r.status} ${brief(r.body)}`);
   const parts = parseMultipart(r.body, r.type);
@@ -259,7 +259,7 @@ async function main() {
   await ensureOrthancInstalled();
   const orthancs: Orthanc[] = [];
   const stopAll = () => Promise.all(orthancs.map((o) => o.stop()));
-  process.on('SIGINT', () => process.exit(130)); // 'exit' is where scripts/orthanc.ts kills its instances
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130)); // 'exit' is where scripts/orthanc.ts kills its instances
   try {
     orthancs.push(await startOrthanc());
     const peer: Server = { label: 'Orthanc', root: orthancs[0].dicomWebRoot, headers: {} };
@@ -281,7 +281,7 @@ async function main() {
       const ok: Inst[] = [];
       for (const f of set) {
         try {
-          await stow(s, f.bytes);
+          await stow(s, multipartRelated([f.bytes]));
           ok.push(f);
         } catch (e) {
           console.warn(`  load: ${f.name} left out: ${e instanceof Error ? e.message : e}`);
@@ -299,11 +299,13 @@ async function main() {
       ['/studies/{uid}/series', uniq(set, (f) => f.study).map((f) => `/studies/${f.study}/series`)],
       ['/studies/{uid}/series/{uid}/instances', uniq(set, (f) => f.series).map((f) => `/studies/${f.study}/series/${f.series}/instances`)],
     ];
-    for (const [, urls] of qidoRows)
+    for (const [name, urls] of qidoRows) {
+      if (!urls.length) throw new Error(`no QIDO target for ${name}`);
       for (const u of urls) {
         const [a, b] = [await qido(ours, u), await qido(peer, u)];
         if (a !== b || !b) console.warn(`  QIDO ${u}: ours ${a} results, Orthanc ${b}`);
       }
+    }
 
     // Frame targets: instances whose frame 1 both servers serve; differing bytes are reported (not fatal).
     const frames: Inst[] = [];
@@ -317,26 +319,28 @@ async function main() {
         console.warn(`  WADO: ${f.name} left out: ${e instanceof Error ? e.message : e}`);
       }
     }
+    if (!frames.length) throw new Error('no instance whose frame both servers serve');
     console.log(`WADO-RS frame targets: ${frames.length} instances${differ ? `; ${differ} return different frame bytes from ours than from Orthanc` : ', identical frame bytes from both'}`);
 
-    // Each row runs ours, Orthanc, Orthanc, ours (half the time each): load from other processes on the
-    // machine drifts, and this order cancels a linear drift instead of charging it to the second server.
+    // Each row runs in 8 slices, ours/Orthanc/Orthanc/ours twice: other processes on the machine come and go,
+    // and this order spreads their load over both servers instead of charging it to whichever ran second.
+    const ORDER = [0, 1, 1, 0, 0, 1, 1, 0];
     type Cell = { ours: Run; peer: Run };
-    const measure = async (clients: number, secs: number, op: (s: Server) => (i: number) => Promise<number | null>, prep?: (s: Server, half: number) => void): Promise<Cell> => {
-      const halves: Run[][] = [[], []];
-      for (const [k, w] of [0, 1, 1, 0].entries()) {
+    const measure = async (clients: number, secs: number, op: (s: Server) => (i: number) => Promise<number | null>, prep?: (s: Server, slice: number) => void): Promise<Cell> => {
+      const slices: Run[][] = [[], []];
+      for (const [k, w] of ORDER.entries()) {
         prep?.(servers[w], k);
-        halves[w].push(await timed(clients, secs / 2, op(servers[w])));
+        slices[w].push(await timed(clients, (secs * 2) / ORDER.length, op(servers[w])));
       }
-      const merge = ([a, b]: Run[]): Run => ({
-        n: a.n + b.n,
-        bytes: a.bytes + b.bytes,
-        elapsed: a.elapsed + b.elapsed,
-        lat: [...a.lat, ...b.lat],
-        maxInFlight: Math.max(a.maxInFlight, b.maxInFlight),
-        exhausted: a.exhausted || b.exhausted,
+      const merge = (rs: Run[]): Run => ({
+        n: rs.reduce((x, r) => x + r.n, 0),
+        bytes: rs.reduce((x, r) => x + r.bytes, 0),
+        elapsed: rs.reduce((x, r) => x + r.elapsed, 0),
+        lat: rs.flatMap((r) => r.lat),
+        maxInFlight: Math.max(...rs.map((r) => r.maxInFlight)),
+        exhausted: rs.some((r) => r.exhausted),
       });
-      return { ours: merge(halves[0]), peer: merge(halves[1]) };
+      return { ours: merge(slices[0]), peer: merge(slices[1]) };
     };
 
     const qidoCells: Cell[] = [];
@@ -354,11 +358,11 @@ async function main() {
     // Study/Series/SOP UIDs and PatientID patched in place, encoded before the clock starts.
     const runId = randomBytes(4).toString('hex');
     let pool: { body: Uint8Array; contentType: string; size: number }[] = [];
-    const prepare = (tag: string) => (s: Server, half: number) => {
+    const prepare = (tag: string) => (s: Server, slice: number) => {
       pool = [];
-      for (let pass = 0, bytes = 0; bytes < (STOW_CAP_MB / 2) * MB; pass++)
+      for (let pass = 0, bytes = 0; bytes < ((STOW_CAP_MB * 2) / ORDER.length) * MB; pass++)
         for (const f of set) {
-          const salt = `${runId}:${tag}:${half}:${s.label}:${pass}:`;
+          const salt = `${runId}:${tag}:${slice}:${s.label}:${pass}:`;
           const file = encode(f, patch(f, { study: newUid(f.study, salt), series: newUid(f.series, salt), sop: newUid(f.sop, salt), pid: `YYB${runId}`.toUpperCase() }));
           pool.push({ ...multipartRelated([file]), size: file.length });
           bytes += file.length;
@@ -367,13 +371,19 @@ async function main() {
     const stowOp = (s: Server) => async (i: number) => {
       const p = pool[i];
       if (!p) return null;
-      const r = await request(s, '/studies', { method: 'POST', headers: { 'Content-Type': p.contentType, ...JSON_ACCEPT }, body: p.body });
-      if (r.status !== 200 && r.status !== 202) throw new Error(`STOW ${s.label} → ${r.status}: ${brief(r.body)}`);
+      await stow(s, p);
       return p.size;
     };
     const stowCells: [number, Cell][] = [];
     for (const c of [1, 4]) stowCells.push([c, await measure(c, seconds, stowOp, prepare(`c${c}`))]);
     pool = [];
+    // The patched copies must be findable under their new PatientID (checks the in-place patch on both servers).
+    const probe = set.find((f) => f.pid.length >= 4);
+    if (probe)
+      for (const s of servers) {
+        const n = await qido(s, `/studies?PatientID=${encodeURIComponent(`YYB${runId}`.toUpperCase().slice(0, probe.pid.length))}`);
+        if (!n) console.warn(`  ${s.label}: no study found under the STOW copies' PatientID`);
+      }
 
     // ---------------------------------------------------------------- table
     const rows: string[][] = [];
@@ -394,10 +404,10 @@ async function main() {
     const inflight = (c: Cell) => `${c.ours.maxInFlight}/${c.peer.maxInFlight}`;
     console.log(
       `\nSet: ${set.length} files, ${(set.reduce((n, f) => n + f.bytes.length, 0) / MB).toFixed(2)} MB; ${frames.length} frame targets. ` +
-        `${seconds} s per server per row, run as ours/Orthanc/Orthanc/ours halves (QIDO ${seconds / 2} s, 1 client). Max requests in flight (ours/Orthanc): ` +
+        `${seconds} s per server per row, in 4 slices interleaved ours/Orthanc/Orthanc/ours (QIDO ${seconds / 2} s, 1 client). Max requests in flight (ours/Orthanc): ` +
         `WADO ${wadoCells.map(([c, cell]) => `${c}: ${inflight(cell)}`).join(', ')}; STOW ${stowCells.map(([c, cell]) => `${c}: ${inflight(cell)}`).join(', ')}. ` +
-        `STOW stored ${stowCells.map(([c, cell]) => `${c}: ${cell.ours.n}/${cell.peer.n}`).join(', ')} instances (ours/Orthanc) under PatientID YYB${runId.toUpperCase()}` +
-        `${stowCells.flatMap(([c, cell]) => ([[ours.label, cell.ours], ['Orthanc', cell.peer]] as const).filter(([, r]) => r.exhausted).map(([l, r]) => `; ${l} ${c}-client row reached the ${STOW_CAP_MB} MB cap after ${r.elapsed.toFixed(1)} s of ${seconds}`)).join('')}. ` +
+        `STOW stored ${stowCells.map(([c, cell]) => `${c}: ${cell.ours.n}/${cell.peer.n}`).join(', ')} instances (ours/Orthanc), PatientID = the original's length of YYB${runId.toUpperCase()}` +
+        `${stowCells.flatMap(([c, cell]) => ([[ours.label, cell.ours], ['Orthanc', cell.peer]] as const).filter(([, r]) => r.exhausted).map(([l, r]) => `; ${l} ${c}-client row reached the ${STOW_CAP_MB} MB cap (in some slices), ran ${r.elapsed.toFixed(1)} s of ${seconds}`)).join('')}. ` +
         `Requests: QIDO ${qidoCells.map((c) => `${c.ours.n}/${c.peer.n}`).join(', ')}; WADO ${wadoCells.map(([, c]) => `${c.ours.n}/${c.peer.n}`).join(', ')}. ` +
         `Total ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     );

@@ -72,12 +72,16 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const accept = request.headers.get('accept') ?? '';
   try {
     const isSearch = (r.level === 'studies' && !r.study) || (r.level === 'series' && !r.series) || (r.level === 'instances' && !r.instance);
-    if (r.study && !(await canReadStudy(db, a, r.study))) return problem(403, '无权访问该检查影像');
     if (config.dicomwebUpstream) {
+      // Upstream studies may be known only from an exam index: ask before proxying.
+      if (r.study && !(await canReadStudy(db, a, r.study))) return problem(403, '无权访问该检查影像');
       return isSearch && r.rest.length === 0 ? await proxyQido(request, db, a) : await proxyRead(request);
     }
+    // Locally every query below is filtered by what this access may read: retrieving nothing is 403,
+    // and so is searching inside a study one may not read.
     const readable = readableStudies(a);
     if (isSearch && r.rest.length === 0) {
+      if (r.study && !(await canReadStudy(db, a, r.study))) return problem(403, '无权访问该检查影像');
       const q = parseQido(request.nextUrl.searchParams);
       const found = r.level === 'studies' ? await searchStudies(db, base, readable, q) : r.level === 'series' ? await searchSeries(db, base, readable, q, r.study) : await searchInstances(db, base, readable, q, r.study, r.series);
       return json(found);
@@ -129,9 +133,9 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   try {
     const body = await readBody(request, config.stowMaxBytes);
     const db = await prisma();
-    if (config.dicomwebUpstream && config.dicomwebUpstreamWrite) return await proxyStow(request, db, body, w.organizationCode);
+    if (config.dicomwebUpstream && config.dicomwebUpstreamWrite) return await proxyStow(request, db, body, w);
     if (config.dicomwebUpstream) return problem(405, '影像存储在上游 PACS：请直接向上游上传');
-    const out = await stow(db, body, request.headers.get('content-type') ?? '', { base: baseUrl(request), studyUid: r.study, organizationCode: w.organizationCode });
+    const out = await stow(db, body, request.headers.get('content-type') ?? '', { base: baseUrl(request), studyUid: r.study, organizationCode: w.organizationCode, clientId: w.clientId });
     return json(out.body, out.status);
   } catch (e) {
     return fail(e);

@@ -297,6 +297,7 @@ CREATE TABLE "DicomStudy" (
     "studyInstanceUid" TEXT NOT NULL,
     "examId" INTEGER,
     "organizationCode" TEXT,
+    "uploadedByClientId" INTEGER,
     "accessionNumber" TEXT,
     "patientIdTag" TEXT,
     "patientNameTag" TEXT,
