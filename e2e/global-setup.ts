@@ -1,12 +1,12 @@
 // Browser-test set-up: a fresh database (new PostgreSQL schema with TEST_DATABASE_URL, else a
 // PGlite folder) holding a small demo region, and the production build served by `next start`.
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { createSchema } from '../tests/support/pg-schema';
 import { buildEnv, loadDemo, root, startServer, stopServer } from './support/server';
 
 declare module 'vitest' {
@@ -46,20 +46,9 @@ async function issueToken(dataDir: string, databaseUrl: string): Promise<string>
 export default async function setup(project: TestProject) {
   if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('no production build: run `next build --webpack` first (npm test does)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yingyun-e2e-'));
-  let schema: string | undefined;
-  let databaseUrl = '';
   const base = process.env.TEST_DATABASE_URL;
-  if (base) {
-    schema = `e2e_${randomBytes(4).toString('hex')}`;
-    const { Client } = await import('pg');
-    const c = new Client({ connectionString: base });
-    await c.connect();
-    await c.query(`CREATE SCHEMA "${schema}"`);
-    await c.end();
-    const u = new URL(base);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    databaseUrl = u.toString();
-  }
+  const pg = base ? await createSchema(base, 'e2e') : undefined;
+  const databaseUrl = pg?.url ?? '';
   const port = await freePort();
   const env = buildEnv({ dataDir, databaseUrl, port });
   await loadDemo(env, ['--patients', '24']);
@@ -74,13 +63,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await stopServer(server);
     server = undefined;
-    if (base && schema) {
-      const { Client } = await import('pg');
-      const c = new Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    }
+    await pg?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -15,6 +15,7 @@ import {
 } from './pixels';
 import { encodePng, renderFrame } from './render';
 import { synthesizeSeries } from './synth';
+import { concatBytes as concat } from '@/lib/bytes';
 
 // Real sample files live on the shared dev volume only; on other machines that part of the suite is skipped.
 const SAMPLES = SAMPLES_DIR ?? '/nonexistent';
@@ -54,15 +55,6 @@ async function expectPixelDataError(p: Promise<unknown> | (() => unknown), text?
 // ---------------------------------------------------------------- a minimal Part-10 writer for edge cases
 const LONG = new Set(['OB', 'OW', 'SQ', 'UN', 'UT']);
 type Value = Uint8Array | string | number[];
-function concat(parts: Uint8Array[]) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 function element(tag: number, vr: string, value: Value, undefinedLength = false): Uint8Array {
   let v: Uint8Array;
   if (value instanceof Uint8Array) v = value;

@@ -6,6 +6,7 @@
 import { deflateSync } from 'node:zlib';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { decodeFrame, paletteColorLut, type DecodedFrame } from './pixels';
+import { concatBytes } from '../bytes';
 
 export interface RenderOptions {
   format: 'jpeg' | 'png';
@@ -196,11 +197,5 @@ export function encodePng(rgbaOrGray: Uint8Array, width: number, height: number,
     chunk('IDAT', deflateSync(raw)),
     chunk('IEND', new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

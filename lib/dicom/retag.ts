@@ -11,6 +11,7 @@ import { deflateRawSync } from 'node:zlib';
 import dcmjs, { type DicomDict } from 'dcmjs';
 // dicom-parser is a UMD bundle: Node ESM only exposes its default export.
 import dicomParser from 'dicom-parser';
+import { concatBytes as concat } from '../bytes';
 
 const { DicomDict: Dict, DicomMessage, DicomMetaDictionary } = dcmjs.data;
 
@@ -101,15 +102,6 @@ function applyPatch(d: DicomDict, patch: ReturnType<typeof buildPatch>): void {
 
 const copyBuffer = (u: Uint8Array): ArrayBuffer => u.slice().buffer as ArrayBuffer;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function transferSyntax(file: Uint8Array): string {
   const ts = dicomParser.readPart10Header(file).string('x00020010');

@@ -6,6 +6,7 @@
  */
 import dcmjs from 'dcmjs';
 import { uidFromString } from './retag';
+import { concatBytes as concat } from '../bytes';
 
 export type SynthKind = 'CT' | 'DR' | 'US' | 'MG' | 'ES';
 export type SynthBodyPart = 'head' | 'chest' | 'abdomen';
@@ -146,15 +147,6 @@ export function encodeRleFrame(px: Pixels, rows: number, cols: number, bytesPerS
 }
 
 // ---------- Part-10 assembly ----------
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 /** Little-endian bytes of a frame regardless of host endianness. */
 function frameBytes(px: Pixels): Uint8Array {
   if (px instanceof Uint8Array) return px;

@@ -137,7 +137,7 @@ function wrap(text: string, size: number, width: number, indentFirst = true): Li
     let indent = indentFirst ? 2 * size : 0;
     let cur: string[] = [];
     const flush = (justify: boolean) => {
-      while (cur.length && cur[cur.length - 1] === ' ') cur.pop();
+      while (cur.length && /^[ \u3000]$/.test(cur[cur.length - 1])) cur.pop();
       const s = cur.join('');
       lines.push({ text: s, width: measure(s, size), indent, justify });
       indent = 0;
@@ -234,7 +234,9 @@ export function renderReportPdf(sheet: ReportSheet): Uint8Array {
     page = new Page();
     pages.push(page);
     if (pages.length === 1) {
-      page.centered(TOP - 18, 18, sheet.hospitalName, { bold: true });
+      // Very long names (e.g. 某某大学附属第一医院某某分院) shrink rather than overflow.
+      const nameSize = Math.min(18, (18 * CONTENT_W) / Math.max(1, measure(normalize(sheet.hospitalName), 18)));
+      page.centered(TOP - 18, nameSize, sheet.hospitalName, { bold: true });
       page.centered(TOP - 46, 15, title, { charSpacing: 3 });
       let bx = PAGE_W - MARGIN_X;
       if (sheet.critical) bx = page.badge(bx, TOP - 46, '危急值');
@@ -242,7 +244,9 @@ export function renderReportPdf(sheet: ReportSheet): Uint8Array {
       page.rule(TOP - 58, 1.2);
       y = headerTable(page, TOP - 76);
     } else {
-      page.centered(TOP - 14, 12, `${sheet.hospitalName}  ${title}（续）`, { bold: true });
+      page.centered(TOP - 14, 12, truncate(normalize(`${sheet.hospitalName}  ${title}（续）`), 12, CONTENT_W), {
+        bold: true,
+      });
       const info = `姓名：${p.name}    检查号：${e.accessionNumber}    检查项目：${e.itemName}`;
       page.text(MARGIN_X, TOP - 36, 9, truncate(normalize(info), 9, CONTENT_W));
       page.rule(TOP - 44, 0.8);
@@ -275,7 +279,7 @@ export function renderReportPdf(sheet: ReportSheet): Uint8Array {
       const x = MARGIN_X + (i % 3) * colW;
       if (i > 0 && i % 3 === 0) yy -= rowH;
       pg.text(x, yy, size, `${label}：`);
-      pg.text(x + labelW, yy, size, truncate(normalize(value!), size, colW - labelW - 6));
+      pg.text(x + labelW, yy, size, truncate(normalize(value!), size, colW - labelW - 12));
     });
     // Item names can be long ("上腹部CT平扫+增强（肝胆胰脾）"): own row, wrapped.
     yy -= rowH;
