@@ -16,7 +16,18 @@ declare module 'vitest' {
     databaseUrl: string;
     /** A Bearer access token of the demo's IDCAS client (acts for every demo hospital). */
     clientToken: string;
+    /** Exam E2E-CODECS at 2470: one series per sample file (../shared/dicom-samples), for the viewer tests. */
+    codecSeries: CodecSeries[];
   }
+}
+
+export interface CodecSeries {
+  file: string;
+  transferSyntaxUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  frames: number;
 }
 
 async function freePort(): Promise<number> {
@@ -30,16 +41,46 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Issued before the server starts: the embedded database is one process at a time. */
-async function issueToken(dataDir: string, databaseUrl: string): Promise<string> {
+/**
+ * Done before the server starts (the embedded database is one process at a time): a client
+ * token, and exam E2E-CODECS holding every sample file as its own series (pixel data untouched,
+ * identity retagged to the exam's patient).
+ */
+async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: string; codecs: CodecSeries[] }> {
+  process.env.YINGYUN_BLOB_DIR = path.join(dataDir, 'blobs');
   const { openDatabase } = await import('../lib/db');
   const { issueAccessToken } = await import('../lib/links/issue');
+  const { ingestDicom } = await import('../lib/dicom/ingest');
+  const { parseDicom } = await import('../lib/dicom/parse');
+  const { retag, uidFromString } = await import('../lib/dicom/retag');
+  const { SAMPLES_DIR } = await import('../tests/support/samples');
   const d = await openDatabase(databaseUrl ? { url: databaseUrl } : { url: '', pgliteDir: path.join(dataDir, 'pglite') });
   try {
-    return (await issueAccessToken(d.prisma, '2470', 'e2e-pacs')).token;
+    const token = (await issueAccessToken(d.prisma, '2470', 'e2e-pacs')).token;
+    const codecs: CodecSeries[] = [];
+    if (SAMPLES_DIR) {
+      const anchor = await d.prisma.exam.findFirstOrThrow({ where: { accessionNumber: 'SD-53242' }, include: { patient: true } });
+      const exam = await d.prisma.exam.create({
+        data: { organizationId: anchor.organizationId, patientId: anchor.patientId, accessionNumber: 'E2E-CODECS', modality: 'CT', itemCode: 'CT0201', itemName: '编解码测试（全部传输语法）', performedAt: anchor.performedAt, findings: '测试', impression: '测试' },
+      });
+      const study = uidFromString('e2e-codecs');
+      const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.dcm') ? [path.join(dir, e.name)] : []));
+      for (const file of walk(SAMPLES_DIR).filter((f) => !f.includes('bad-input') && !f.includes('non-image'))) {
+        const name = path.relative(SAMPLES_DIR, file);
+        const p = parseDicom(new Uint8Array(fs.readFileSync(file)));
+        if (!p.rows) continue;
+        const ids = { studyInstanceUid: study, seriesInstanceUid: uidFromString(`e2e-codecs/${name}`), sopInstanceUid: uidFromString(`e2e-codecs/${name}/1`) };
+        const bytes = retag(new Uint8Array(fs.readFileSync(file)), { ...ids, patientName: anchor.patient.name, patientId: 'E2E', accessionNumber: 'E2E-CODECS', studyDate: '20210512' });
+        await ingestDicom(d.prisma, bytes, { examId: exam.id });
+        codecs.push({ file: name, transferSyntaxUid: p.transferSyntaxUid, ...ids, frames: p.numberOfFrames });
+      }
+      await d.prisma.exam.update({ where: { id: exam.id }, data: { studyInstanceUid: study } });
+    }
+    return { token, codecs };
   } finally {
     await d.prisma.$disconnect();
     await d.sql.close();
+    delete process.env.YINGYUN_BLOB_DIR;
   }
 }
 
@@ -52,13 +93,14 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const env = buildEnv({ dataDir, databaseUrl, port });
   await loadDemo(env, ['--patients', '24']);
-  const clientToken = await issueToken(dataDir, databaseUrl);
+  const { token: clientToken, codecs } = await prepare(dataDir, databaseUrl);
   let server: ChildProcess | undefined = await startServer(env, port);
 
   project.provide('baseUrl', `http://127.0.0.1:${port}`);
   project.provide('dataDir', dataDir);
   project.provide('databaseUrl', databaseUrl);
   project.provide('clientToken', clientToken);
+  project.provide('codecSeries', codecs);
 
   return async () => {
     await stopServer(server);

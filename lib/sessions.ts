@@ -5,6 +5,7 @@
 // several tabs (a HIS does) without one session replacing another.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Prisma, PrismaClient, ViewSession } from '@prisma/client';
+import { openPii } from './crypto/pii';
 import type { Scope } from './domain/subjects';
 import type { LinkContext } from './links/types';
 
@@ -67,7 +68,24 @@ export interface CookieJar {
  * The session a request carries: the reference from `?vs=` (or the x-view-session header), its
  * secret from the cookie of that name. With no reference, a single session cookie is used.
  */
-export async function sessionFrom(prisma: PrismaClient, cookies: CookieJar, ref: string | null | undefined): Promise<ViewSession | null> {
+/** A session whose link asked for the privacy check (Neijiang Isskip x1) and that has not passed it yet. */
+export function awaitingPrivacyCheck(s: ViewSession): boolean {
+  const ctx = s.context as unknown as StoredContext;
+  return Boolean(ctx?.options?.privacyCheck) && !s.verifiedAt;
+}
+
+/**
+ * The session a request carries: the reference from `?vs=` (or the x-view-session header), its
+ * secret from the cookie of that name. With no reference, a single session cookie is used.
+ * A session still waiting for its privacy check opens nothing unless `unverified` is allowed
+ * (the page that asks for the check, and the check itself).
+ */
+export async function sessionFrom(prisma: PrismaClient, cookies: CookieJar, ref: string | null | undefined, opts: { unverified?: boolean } = {}): Promise<ViewSession | null> {
+  const s = await findSession(prisma, cookies, ref);
+  return s && (opts.unverified || !awaitingPrivacyCheck(s)) ? s : null;
+}
+
+async function findSession(prisma: PrismaClient, cookies: CookieJar, ref: string | null | undefined): Promise<ViewSession | null> {
   let r = ref ?? undefined;
   if (!r) {
     const mine = cookies.getAll().filter((c) => c.name.startsWith(COOKIE_PREFIX));
@@ -87,7 +105,7 @@ export async function sessionFrom(prisma: PrismaClient, cookies: CookieJar, ref:
 /** A session that resumes a one-time link on reload (same browser, same signature). */
 export async function resumableSession(prisma: PrismaClient, cookies: CookieJar, signatureHash: string): Promise<ViewSession | null> {
   for (const c of cookies.getAll().filter((x) => x.name.startsWith(COOKIE_PREFIX))) {
-    const s = await sessionFrom(prisma, cookies, c.name.slice(COOKIE_PREFIX.length));
+    const s = await sessionFrom(prisma, cookies, c.name.slice(COOKIE_PREFIX.length), { unverified: true });
     if (s?.signatureHash === signatureHash) return s;
   }
   return null;
@@ -99,6 +117,25 @@ export function examInScope(s: ViewSession, exam: { id: number; patientId: numbe
 
 export function labTestInScope(s: ViewSession, lab: { id: number; patientId: number }): boolean {
   return s.patientId === lab.patientId && (s.labTestIds.length === 0 ? s.examIds.length === 0 : s.labTestIds.includes(lab.id));
+}
+
+export const MAX_PRIVACY_ATTEMPTS = 5;
+
+/**
+ * The privacy check: the last four digits of the phone number on file. Five wrong answers end
+ * the session. Patients without a phone number on file cannot pass (the hospital must add one).
+ */
+export async function checkPrivacy(prisma: PrismaClient, s: ViewSession, last4: string): Promise<'ok' | 'wrong' | 'locked'> {
+  if (!awaitingPrivacyCheck(s)) return 'ok';
+  const patient = s.patientId ? await prisma.patient.findUnique({ where: { id: s.patientId }, select: { phoneCipher: true } }) : null;
+  const phone = patient?.phoneCipher ? openPii(patient.phoneCipher) : '';
+  if (/^\d{4}$/.test(last4) && phone.length >= 4 && phone.endsWith(last4)) {
+    await prisma.viewSession.update({ where: { id: s.id }, data: { verifiedAt: new Date() } });
+    return 'ok';
+  }
+  const failed = s.failedChecks + 1;
+  await prisma.viewSession.update({ where: { id: s.id }, data: { failedChecks: failed, ...(failed >= MAX_PRIVACY_ATTEMPTS ? { revokedAt: new Date() } : {}) } });
+  return failed >= MAX_PRIVACY_ATTEMPTS ? 'locked' : 'wrong';
 }
 
 export async function revokeSession(prisma: PrismaClient, ref: string): Promise<boolean> {

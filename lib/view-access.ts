@@ -9,9 +9,9 @@ import { sessionFrom } from './sessions';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-export async function pageSession(searchParams: SearchParams, pages?: string[]): Promise<ViewSession> {
+export async function pageSession(searchParams: SearchParams, pages?: string[], opts: { unverified?: boolean } = {}): Promise<ViewSession> {
   const vs = (await searchParams).vs;
-  const session = await sessionFrom(await prisma(), await cookies(), typeof vs === 'string' ? vs : undefined);
+  const session = await sessionFrom(await prisma(), await cookies(), typeof vs === 'string' ? vs : undefined, opts);
   if (!session) unauthorized();
   if (pages && !pages.includes(session.page)) forbidden();
   return session;

@@ -378,6 +378,8 @@ CREATE TABLE "ViewSession" (
     "context" JSONB NOT NULL,
     "ip" TEXT,
     "userAgent" TEXT,
+    "verifiedAt" TIMESTAMP(3),
+    "failedChecks" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "revokedAt" TIMESTAMP(3),
