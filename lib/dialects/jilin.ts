@@ -5,6 +5,8 @@ import type { PrismaClient } from '@prisma/client';
 import { NextResponse } from 'next/server';
 import { storedAccessTokens } from '../auth/access-tokens';
 import { clientsOf, type ClientKeys } from '../links/clients';
+import { parseChinaDateTime } from '../time';
+import { parseLenientJson } from './lenient-json';
 
 export const JILIN = {
   ok: { code: 200, msg: '操作成功' },
@@ -34,4 +36,28 @@ export async function jilinClient(prisma: PrismaClient, xToken: string | null): 
 export function field(get: (name: string) => unknown, name: string): string | undefined {
   const v = get(name);
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** A Jilin JSON request: X-Token client, then the lenient body; either failure is the spec's envelope. */
+export async function jilinRequest(prisma: PrismaClient, request: Request): Promise<{ client: ClientKeys; body: Record<string, unknown> } | NextResponse> {
+  const client = await jilinClient(prisma, request.headers.get('x-token'));
+  if (!client) return jilinReply(JILIN.unauthorized);
+  try {
+    const body = parseLenientJson(await request.text());
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return jilinReply(JILIN.badInput);
+    return { client, body: body as Record<string, unknown> };
+  } catch {
+    return jilinReply(JILIN.badInput);
+  }
+}
+
+/** DT15 as the examples write it: yyyy-MM-dd HH:mm:ss (also compact yyyyMMddHHmmss), China time. */
+export function jilinTime(v: string | undefined): Date | null {
+  return v ? parseChinaDateTime(v) : null;
+}
+
+/** The organization a request acts for: hospitalCode when given (it must be the client's), else the client's only one. */
+export function actingOrg(client: ClientKeys, hospitalCode: string | undefined): string | null | 'forbidden' {
+  if (hospitalCode) return client.orgCodes.includes(hospitalCode) ? hospitalCode : 'forbidden';
+  return client.orgCodes.length === 1 ? client.orgCodes[0] : null;
 }

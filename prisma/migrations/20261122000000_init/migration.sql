@@ -493,6 +493,17 @@ CREATE TABLE "AdminUser" (
 );
 
 -- CreateTable
+CREATE TABLE "ShortLink" (
+    "code" TEXT NOT NULL,
+    "sessionId" TEXT NOT NULL,
+    "secretCipher" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ShortLink_pkey" PRIMARY KEY ("code")
+);
+
+-- CreateTable
 CREATE TABLE "_OrganizationToRecognitionScope" (
     "A" INTEGER NOT NULL,
     "B" INTEGER NOT NULL,
@@ -659,6 +670,9 @@ CREATE INDEX "AuditLog_action_at_idx" ON "AuditLog"("action", "at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AdminUser_username_key" ON "AdminUser"("username");
+
+-- CreateIndex
+CREATE INDEX "ShortLink_expiresAt_idx" ON "ShortLink"("expiresAt");
 
 -- CreateIndex
 CREATE INDEX "_OrganizationToRecognitionScope_B_index" ON "_OrganizationToRecognitionScope"("B");

