@@ -90,12 +90,14 @@ export default function RecordBrowser({ sessionRef, entries, patientName, nosear
                   <button className={`entry ${key === selected ? 'selected' : ''}`} aria-current={key === selected} onClick={() => setSelected(key)} data-testid={`entry-${e.kind}`}>
                     <span className="date">{e.date}</span>
                     <span className={`type type-${e.kind}`}>{e.type}</span>
-                    <span className="title">{e.title}</span>
+                    <span className="title">
+                      {e.title}
+                      {e.critical && <span className="tag danger">危急</span>}
+                      {e.positive && <span className="tag warn">阳性</span>}
+                      {!!e.abnormal && <span className="tag warn">异常 {e.abnormal}</span>}
+                      {e.hasImages && <span className="tag">影像</span>}
+                    </span>
                     <span className="hospital">{e.hospital}</span>
-                    {e.critical && <span className="tag danger">危急</span>}
-                    {e.positive && <span className="tag warn">阳性</span>}
-                    {!!e.abnormal && <span className="tag warn">异常 {e.abnormal}</span>}
-                    {e.hasImages && <span className="tag">影像</span>}
                   </button>
                 </li>
               );

@@ -27,37 +27,42 @@ async function byIdentifier(prisma: PrismaClient, orgCode: string | undefined, k
   return [...new Set(rows.map((r) => r.patientId))];
 }
 
-/** Patients the selectors name: each given selector narrows; none given → null. */
+/**
+ * Patients the selectors name; none given → null. The identifiers that name one person for sure
+ * (ID card, record/patient/visit numbers, a signed exam number) narrow together; card numbers are
+ * used only when none of those is given (a HIS sends the patient's visit card, which we may not
+ * know), and a name only when nothing else is.
+ */
 async function patientsNamed(prisma: PrismaClient, s: PatientSelector): Promise<number[] | null> {
-  const sets: number[][] = [];
+  const strong: number[][] = [];
   if (s.idCardNo) {
     const p = await prisma.patient.findUnique({ where: { idCardHash: hashPii(s.idCardNo) }, select: { id: true } });
-    sets.push(p ? [p.id] : []);
+    strong.push(p ? [p.id] : []);
   }
-  if (s.medRecNo) sets.push(await byIdentifier(prisma, s.orgCode, ['MED_REC_NO'], s.medRecNo));
-  if (s.patientId) sets.push(await byIdentifier(prisma, s.orgCode, ['PATIENT_ID'], s.patientId));
-  if (s.cardNo) sets.push(await byIdentifier(prisma, s.orgCode, ['VISIT_CARD', 'MEDICARE_CARD', 'HEALTH_CARD', 'OTHER'], s.cardNo));
-  if (s.healthCardNo) sets.push(await byIdentifier(prisma, s.orgCode, ['HEALTH_CARD'], s.healthCardNo));
-  if (s.insuranceNo) sets.push(await byIdentifier(prisma, s.orgCode, ['MEDICARE_CARD'], s.insuranceNo));
+  if (s.medRecNo) strong.push(await byIdentifier(prisma, s.orgCode, ['MED_REC_NO'], s.medRecNo));
+  if (s.patientId) strong.push(await byIdentifier(prisma, s.orgCode, ['PATIENT_ID'], s.patientId));
   if (s.visitNo) {
     const [ids, exams, labs] = await Promise.all([
       byIdentifier(prisma, s.orgCode, ['OUTPATIENT_NO', 'INPATIENT_NO', 'CHECKUP_NO'], s.visitNo),
       prisma.exam.findMany({ where: { visitNo: s.visitNo, ...(s.orgCode ? { organization: { code: s.orgCode } } : {}) }, select: { patientId: true } }),
       prisma.labTest.findMany({ where: { visitNo: s.visitNo, ...(s.orgCode ? { organization: { code: s.orgCode } } : {}) }, select: { patientId: true } }),
     ]);
-    sets.push([...new Set([...ids, ...exams.map((e) => e.patientId), ...labs.map((l) => l.patientId)])]);
+    strong.push([...new Set([...ids, ...exams.map((e) => e.patientId), ...labs.map((l) => l.patientId)])]);
   }
   for (const [field, value] of [['accessionNumber', s.accessionNumber], ['placerOrderNo', s.placerOrderNo]] as const) {
     if (!value) continue;
     const where = { [field]: value, ...(s.orgCode ? { organization: { code: s.orgCode } } : {}) };
     const [exams, labs] = await Promise.all([prisma.exam.findMany({ where, select: { patientId: true } }), prisma.labTest.findMany({ where, select: { patientId: true } })]);
-    sets.push([...new Set([...exams, ...labs].map((r) => r.patientId))]);
+    strong.push([...new Set([...exams, ...labs].map((r) => r.patientId))]);
   }
-  // A name alone names a patient only if exactly one has it; with other selectors it is not used
-  // (HIS names differ in spacing and variant characters more often than IDs do).
-  if (!sets.length && s.name) sets.push((await prisma.patient.findMany({ where: { name: s.name }, select: { id: true }, take: 2 })).map((p) => p.id));
-  if (!sets.length) return null;
-  return sets.reduce((a, b) => a.filter((x) => b.includes(x)));
+  if (strong.length) return strong.reduce((a, b) => a.filter((x) => b.includes(x)));
+  const cards: number[][] = [];
+  if (s.cardNo) cards.push(await byIdentifier(prisma, s.orgCode, ['VISIT_CARD', 'MEDICARE_CARD', 'HEALTH_CARD', 'OTHER'], s.cardNo));
+  if (s.healthCardNo) cards.push(await byIdentifier(prisma, s.orgCode, ['HEALTH_CARD'], s.healthCardNo));
+  if (s.insuranceNo) cards.push(await byIdentifier(prisma, s.orgCode, ['MEDICARE_CARD'], s.insuranceNo));
+  if (cards.length) return cards.reduce((a, b) => a.filter((x) => b.includes(x)));
+  if (s.name) return (await prisma.patient.findMany({ where: { name: s.name }, select: { id: true }, take: 2 })).map((p) => p.id);
+  return null;
 }
 
 async function examsNamed(prisma: PrismaClient, ctx: LinkContext): Promise<Found[] | null> {

@@ -147,7 +147,12 @@ async function stowToOurs(root: string, token: string, s: Series): Promise<void>
 // navigation; window.__viewerBench.firstImage = performance.now() of the first frame with a non-black canvas.
 const PROBE = `(() => {
   if (window.__viewerBench) return;
-  const st = (window.__viewerBench = { firstImage: null, canvases: 0 });
+  const st = (window.__viewerBench = { firstImage: null, firstRendered: null, canvases: 0, error: null });
+  // Cornerstone3D dispatches IMAGE_RENDERED on the viewport element without bubbling: a capturing listener on the
+  // document still sees it. viewportStatus 'rendered' = the viewport drew an image (not an empty or loading one).
+  document.addEventListener('CORNERSTONE_IMAGE_RENDERED', (e) => {
+    if (st.firstRendered === null && e.detail && e.detail.viewportStatus === 'rendered') st.firstRendered = performance.now();
+  }, true);
   const N = 64;
   let ctx = null;
   const tick = () => {
@@ -178,7 +183,8 @@ const PROBE = `(() => {
 
 // ---------------------------------------------------------------- measurement
 interface Sample {
-  first: number | null;
+  first: number | null /* non-black canvas */;
+  rendered: number | null /* Cornerstone IMAGE_RENDERED, viewportStatus 'rendered' */;
   whole: number | null;
   loaded: number;
   total: number;
@@ -239,18 +245,22 @@ async function measure(page: Page, url: string, s: Series): Promise<Sample> {
     await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
     origin = (await page.evaluate('performance.timeOrigin')) as number;
     for (const e of pending.splice(0)) account(e);
-    const first = page
-      .waitForFunction('window.__viewerBench && window.__viewerBench.firstImage', undefined, { timeout: Math.max(1, deadline - Date.now()), polling: 100 })
-      .then((h) => h.jsonValue() as Promise<number>)
-      .catch(() => null);
-    const wholeOk = await Promise.race([allLoaded.then(() => true), sleep(Math.max(0, deadline - Date.now())).then(() => false)]);
-    return {
-      first: await first,
-      whole: wholeOk ? Math.max(...done.values()) - origin : null,
-      loaded: done.size,
-      total: s.sops.size,
-      pixelRequests,
-    };
+    let whole: number | null = null;
+    void allLoaded.then(() => (whole = Math.max(...done.values()) - origin));
+    // Until the canvas shows a picture and the whole series is in, or the deadline. A viewer whose picture stays
+    // black (it drew, per IMAGE_RENDERED, but e.g. with an unusable window) gets 5 s more once the series is in.
+    let st: { firstImage: number | null; firstRendered: number | null } = { firstImage: null, firstRendered: null };
+    let graceUntil = Infinity;
+    while (Date.now() < deadline) {
+      st = ((await page.evaluate('window.__viewerBench || null').catch(() => null)) as typeof st | null) ?? st;
+      if (st.firstImage !== null && whole !== null) break;
+      if (whole !== null && st.firstRendered !== null) {
+        graceUntil = Math.min(graceUntil, Date.now() + 5000);
+        if (Date.now() > graceUntil) break;
+      }
+      await sleep(100);
+    }
+    return { first: st.firstImage, rendered: st.firstRendered, whole, loaded: done.size, total: s.sops.size, pixelRequests };
   } finally {
     page.off('requestfinished', onFinished);
   }
@@ -279,7 +289,8 @@ async function newContext(browser: Browser, viewer: Viewer, url: string): Promis
 
 function fmt(x: Sample): string {
   const w = x.whole === null ? `n/a (${x.loaded}/${x.total})` : x.whole.toFixed(0);
-  return `first ${x.first === null ? 'n/a' : x.first.toFixed(0)} ms, whole ${w} ms, ${x.pixelRequests} pixel requests`;
+  const ms = (v: number | null) => (v === null ? 'n/a' : v.toFixed(0));
+  return `first image ${ms(x.first)} ms (IMAGE_RENDERED ${ms(x.rendered)} ms), whole series ${w} ms, ${x.pixelRequests} pixel requests`;
 }
 
 async function main() {
@@ -361,13 +372,23 @@ async function main() {
       const a = [...xs].sort((p, q) => p - q);
       return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     };
+    let dagger = false;
     const stat = (v: Viewer, l: Label, c: Cache, f: 'first' | 'whole') => {
       const xs = results.get(key(v, l, c));
       if (!xs) return { m: null, cell: '—' };
-      const ok = xs.flatMap((x) => (x[f] === null ? [] : [x[f]!]));
+      let ok = xs.flatMap((x) => (x[f] === null ? [] : [x[f]!]));
+      let mark = '';
+      if (f === 'first' && !ok.length) {
+        // Never a visible picture, but Cornerstone did draw one: report when it drew, marked †.
+        ok = xs.flatMap((x) => (x.rendered === null ? [] : [x.rendered]));
+        if (ok.length) {
+          mark = '†';
+          dagger = true;
+        }
+      }
       const m = median(ok);
       const partial = f === 'whole' && ok.length < xs.length ? ` (${xs.filter((x) => x.whole === null).map((x) => `${x.loaded}/${x.total}`).join(', ')} loaded)` : '';
-      return { m, cell: m === null ? `n/a${partial}` : `${m.toFixed(0)}${ok.length < xs.length ? `*${partial}` : ''}` };
+      return { m, cell: m === null ? `n/a${partial}` : `${m.toFixed(0)}${mark}${ok.length < xs.length ? `*${partial}` : ''}` };
     };
     const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '—' : (a / b).toFixed(2));
     console.log(
@@ -388,6 +409,11 @@ async function main() {
         ` Cold = new browser context; warm = same page, navigated again. Screenshots: ${path.relative(ROOT, outDir)}/.` +
         ` Total ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
     );
+    if (dagger)
+      console.log(
+        "† the canvas never showed a non-black picture; the time is Cornerstone's first IMAGE_RENDERED with viewportStatus" +
+          " 'rendered' (it drew, but black: e.g. OHIF turns WindowCenter/Width 0/0 into an empty VOI range). See the screenshots.",
+      );
   } finally {
     await browser?.close().catch(() => {});
     await ohif?.close();

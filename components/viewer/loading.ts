@@ -1,0 +1,90 @@
+// Loading images: the first one now, the rest of the series in the background (nearest first), and a
+// second chance from the server's decoder when a browser codec fails on a frame.
+import { cache, Enums, getShouldUseCPURendering, imageLoader } from '@cornerstonejs/core';
+import { wadors } from '@cornerstonejs/dicom-image-loader';
+import { isServerDecoded, useServerDecoding } from './cornerstone';
+import { SERVER_DECODABLE, transferSyntaxLabel, type ImageInfo } from './dicomweb';
+
+/** imageId → why it cannot be shown (after the server fallback, if there was one). */
+const failed = new Map<string, string>();
+const inflight = new Map<string, Promise<boolean>>();
+
+export function failureOf(imageId: string): string | undefined {
+  return failed.get(imageId);
+}
+
+function loadOptions(priority: number, requestType: Enums.RequestType) {
+  // The same options the stack viewport uses, so that the cached image suits it (RGBA on the CPU path).
+  return { priority, requestType, useRGBA: getShouldUseCPURendering() };
+}
+
+/** The server decodes to Explicit VR Little Endian with colour as interleaved RGB: say so in the metadata. */
+function patchMetadataForServerDecoding(imageId: string) {
+  const m = wadors.metaDataManager.get(imageId) as Record<string, { vr: string; Value?: unknown[] }> | undefined;
+  if (!m) return;
+  const spp = Number(m['00280002']?.Value?.[0] ?? 1);
+  if (spp === 3) {
+    m['00280004'] = { vr: 'CS', Value: ['RGB'] };
+    m['00280006'] = { vr: 'US', Value: [0] };
+  }
+}
+
+/**
+ * Load (and cache) one image; true when it can be displayed. A frame the browser cannot decode is
+ * asked again from the server decoded, when the server has a decoder for its transfer syntax.
+ */
+export function loadImage(info: ImageInfo, priority = 0, requestType = Enums.RequestType.Prefetch): Promise<boolean> {
+  const { imageId } = info;
+  if (failed.has(imageId)) return Promise.resolve(false);
+  const running = inflight.get(imageId);
+  if (running) return running;
+  const p = (async () => {
+    try {
+      await imageLoader.loadAndCacheImage(imageId, loadOptions(priority, requestType));
+      return true;
+    } catch (first) {
+      if (SERVER_DECODABLE.has(info.transferSyntax) && !isServerDecoded(imageId)) {
+        useServerDecoding(imageId);
+        patchMetadataForServerDecoding(imageId);
+        if (cache.getImageLoadObject(imageId)) cache.removeImageLoadObject(imageId, { force: true });
+        try {
+          await imageLoader.loadAndCacheImage(imageId, loadOptions(priority, requestType));
+          console.warn(`[viewer] ${imageId}: decoded by the server (browser codec failed: ${(first as Error)?.message ?? first})`);
+          return true;
+        } catch {
+          /* fall through */
+        }
+      }
+      failed.set(imageId, `该图像无法解码：${transferSyntaxLabel(info.transferSyntax)}`);
+      console.warn(`[viewer] cannot decode ${imageId} (${info.transferSyntax}):`, first);
+      return false;
+    } finally {
+      inflight.delete(imageId);
+    }
+  })();
+  inflight.set(imageId, p);
+  return p;
+}
+
+/** Indexes from `start` outwards (start, start+1, start-1, …): what a reader scrolls to first. */
+export function outwardOrder(n: number, start: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; out.length < n - 1; d++) {
+    if (start + d < n) out.push(start + d);
+    if (start - d >= 0) out.push(start - d);
+  }
+  return out;
+}
+
+/** Prefetch with a few requests in flight; progress after each image; stops when `signal` aborts. */
+export async function prefetch(images: ImageInfo[], order: number[], onDone: (ok: boolean, index: number) => void, signal: AbortSignal, concurrency = 3): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (!signal.aborted && next < order.length) {
+      const i = order[next++];
+      const ok = await loadImage(images[i], 0, Enums.RequestType.Prefetch);
+      if (!signal.aborted) onDone(ok, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, order.length) }, worker));
+}
