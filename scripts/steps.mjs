@@ -60,17 +60,22 @@ export async function prismaGenerate() {
 }
 
 /** Debian's chromium for the browser tests (Playwright's own browser download cannot work here). */
+// Chinese text in the pages (and in the screenshots the browser tests keep) needs a CJK font;
+// a bare Debian has none and Chromium would draw boxes.
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc';
+
 export async function ensureChromium() {
   const bin = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (fs.existsSync(bin)) return bin;
-  log('installing Debian chromium for the browser tests …');
+  const missing = [...(fs.existsSync(bin) ? [] : ['chromium']), ...(fs.existsSync(CJK_FONT) ? [] : ['fonts-wqy-zenhei'])];
+  if (!missing.length) return bin;
+  log(`installing Debian ${missing.join(', ')} for the browser tests …`);
   const sudo = process.getuid && process.getuid() !== 0 ? ['sudo'] : [];
   const apt = (...a) => run(sudo[0] ?? 'apt-get', sudo.length ? ['apt-get', ...a] : a, { timeoutSec: 900, env: { DEBIAN_FRONTEND: 'noninteractive' } });
   try {
-    await apt('install', '-y', '--no-install-recommends', 'chromium');
+    await apt('install', '-y', '--no-install-recommends', ...missing);
   } catch {
     await apt('update');
-    await apt('install', '-y', '--no-install-recommends', 'chromium');
+    await apt('install', '-y', '--no-install-recommends', ...missing);
   }
   if (!fs.existsSync(bin)) throw new Error(`chromium was installed but ${bin} is missing; set CHROMIUM_PATH`);
   return bin;

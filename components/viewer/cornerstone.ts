@@ -47,11 +47,14 @@ export function sessionHeaders(extra: Record<string, string> = {}): Record<strin
  * Little Endian): the loader then sends an Accept without `transfer-syntax=*` for these image ids.
  */
 const serverDecoded = new Set<string>();
-export function useServerDecoding(imageId: string) {
+export function decodeOnServer(imageId: string) {
   serverDecoded.add(imageId);
 }
 export function isServerDecoded(imageId: string) {
   return serverDecoded.has(imageId);
+}
+export function decodeInBrowser(imageId: string) {
+  serverDecoded.delete(imageId);
 }
 
 export interface CornerstoneInfo {

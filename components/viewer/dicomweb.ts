@@ -2,7 +2,7 @@
 // registered with the image loader before any pixel request, `wadors:` image ids (one per frame),
 // thumbnails as blob URLs. Every request carries the viewing session (x-view-session).
 import { wadors } from '@cornerstonejs/dicom-image-loader';
-import { sessionHeaders } from './cornerstone';
+import { decodeOnServer, initCornerstone, sessionHeaders } from './cornerstone';
 
 export type DicomJson = Record<string, { vr: string; Value?: unknown[]; BulkDataURI?: string; InlineBinary?: string }>;
 
@@ -60,6 +60,10 @@ export const SERVER_DECODABLE = new Set([
   '1.2.840.10008.1.2.4.90',
   '1.2.840.10008.1.2.4.91',
 ]);
+
+/** DCT JPEG syntaxes decoded by Cornerstone's JavaScript decoder at 12 bits. */
+const JPEG_DCT_12 = new Set(['1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55']);
+const JPEG12_BIAS = 15;
 
 export interface SeriesSummary {
   /** studyUid|seriesUid */
@@ -180,7 +184,8 @@ export class DicomWeb {
    * InstanceNumber (frames in order within an instance).
    */
   async stack(s: SeriesSummary, signal?: AbortSignal): Promise<SeriesStack> {
-    const metas = await this.json<DicomJson[]>(`/studies/${s.studyUid}/series/${s.seriesUid}/metadata`, signal);
+    // The request may start before Cornerstone is initialised; registering must wait for it (init purges the loader's metadata).
+    const [metas] = await Promise.all([this.json<DicomJson[]>(`/studies/${s.studyUid}/series/${s.seriesUid}/metadata`, signal), initCornerstone()]);
     const images: ImageInfo[] = [];
     let first: DicomJson | undefined;
     let color = false;
@@ -192,9 +197,25 @@ export class DicomWeb {
       const ts = str(m, '00020010');
       const spp = num(m, '00280002') ?? 1;
       if (spp > 1 || str(m, '00280004') === 'PALETTE COLOR') color = true;
+      // A window of width 0 (e.g. the GE brain stack's 0/0) is no window: let the loader use min/max.
+      if (!((num(m, '00281051') ?? 1) > 0)) {
+        delete m['00281050'];
+        delete m['00281051'];
+      }
+      const twelveBitJpeg = JPEG_DCT_12.has(ts) && (num(m, '00280100') ?? 8) > 8;
+      if (twelveBitJpeg && !SERVER_DECODABLE.has(ts)) {
+        // Cornerstone 5.14's 12-bit DCT JPEG decoder (codecs/jpeg.js) level-shifts by 2056·4095/255 instead
+        // of 2048·16 + 8: every stored value comes out exactly 15 too high. 4.53/4.55 have no server
+        // decoder, so the bias is taken out through the modality LUT (HU = (stored − 15)·slope + intercept).
+        const slope = num(m, '00281053') ?? 1;
+        m['00281052'] = { vr: 'DS', Value: [(num(m, '00281052') ?? 0) - JPEG12_BIAS * slope] };
+        m['00281053'] = { vr: 'DS', Value: [slope] };
+      }
       const base = `${this.root}/studies/${s.studyUid}/series/${s.seriesUid}/instances/${sop}/frames/`;
       for (let f = 1; f <= frames; f++) {
         const imageId = `wadors:${base}${f}`;
+        // 12-bit JPEG extended (4.51), which the server decodes exactly: ask for it decoded (see above).
+        if (twelveBitJpeg && SERVER_DECODABLE.has(ts)) decodeOnServer(imageId);
         wadors.metaDataManager.add(imageId, m as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
         images.push({
           imageId,

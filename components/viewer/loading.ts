@@ -2,11 +2,13 @@
 // second chance from the server's decoder when a browser codec fails on a frame.
 import { cache, Enums, getShouldUseCPURendering, imageLoader } from '@cornerstonejs/core';
 import { wadors } from '@cornerstonejs/dicom-image-loader';
-import { isServerDecoded, useServerDecoding } from './cornerstone';
+import { isServerDecoded, decodeInBrowser, decodeOnServer } from './cornerstone';
 import { SERVER_DECODABLE, transferSyntaxLabel, type ImageInfo } from './dicomweb';
 
 /** imageId → why it cannot be shown (after the server fallback, if there was one). */
 const failed = new Map<string, string>();
+/** Images switched to server decoding after a browser codec failed (not those the stack asked the server for). */
+const fellBack = new Set<string>();
 const inflight = new Map<string, Promise<boolean>>();
 
 export function failureOf(imageId: string): string | undefined {
@@ -18,14 +20,30 @@ function loadOptions(priority: number, requestType: Enums.RequestType) {
   return { priority, requestType, useRGBA: getShouldUseCPURendering() };
 }
 
+type Meta = Record<string, { vr: string; Value?: unknown[] }>;
+const patched = new Map<string, Meta>();
+
 /** The server decodes to Explicit VR Little Endian with colour as interleaved RGB: say so in the metadata. */
 function patchMetadataForServerDecoding(imageId: string) {
-  const m = wadors.metaDataManager.get(imageId) as Record<string, { vr: string; Value?: unknown[] }> | undefined;
+  const m = wadors.metaDataManager.get(imageId) as Meta | undefined;
   if (!m) return;
   const spp = Number(m['00280002']?.Value?.[0] ?? 1);
   if (spp === 3) {
+    patched.set(imageId, { '00280004': m['00280004'], '00280006': m['00280006'] });
     m['00280004'] = { vr: 'CS', Value: ['RGB'] };
     m['00280006'] = { vr: 'US', Value: [0] };
+  }
+}
+
+/** Reopening a series tries its images afresh (a network hiccup or a fixed file should not stay an error). */
+export function forgetFailures(images: ImageInfo[]) {
+  for (const { imageId } of images) {
+    if (!failed.delete(imageId) || !fellBack.delete(imageId)) continue;
+    decodeInBrowser(imageId);
+    const orig = patched.get(imageId);
+    const m = wadors.metaDataManager.get(imageId) as Meta | undefined;
+    if (orig && m) for (const [tag, value] of Object.entries(orig)) m[tag] = value;
+    patched.delete(imageId);
   }
 }
 
@@ -44,7 +62,8 @@ export function loadImage(info: ImageInfo, priority = 0, requestType = Enums.Req
       return true;
     } catch (first) {
       if (SERVER_DECODABLE.has(info.transferSyntax) && !isServerDecoded(imageId)) {
-        useServerDecoding(imageId);
+        decodeOnServer(imageId);
+        fellBack.add(imageId);
         patchMetadataForServerDecoding(imageId);
         if (cache.getImageLoadObject(imageId)) cache.removeImageLoadObject(imageId, { force: true });
         try {

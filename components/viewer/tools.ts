@@ -11,6 +11,7 @@ import {
   WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
+import { cache } from '@cornerstonejs/core';
 
 export type ToolId = 'wl' | 'zoom' | 'pan' | 'scroll' | 'length' | 'angle' | 'rect' | 'ellipse' | 'probe';
 
@@ -35,6 +36,67 @@ export const TOOLS: ToolDef[] = [
 ];
 
 export const MEASURE_TOOL_NAMES = TOOLS.filter((t) => t.measure).map((t) => t.toolName);
+
+// Measurement labels in Chinese (Cornerstone's defaults are English). Stats come from Cornerstone's
+// own statistics calculator; modalityUnit is HU for CT.
+interface Stats {
+  area?: number;
+  areaUnit?: string;
+  mean?: number;
+  stdDev?: number;
+  max?: number;
+  min?: number;
+  modalityUnit?: string | string[];
+  isEmptyArea?: boolean;
+  index?: number[];
+  value?: number | number[];
+}
+type TextLines = (data: { cachedStats: Record<string, Stats | undefined> }, targetId: string) => string[] | undefined;
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const r = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
+
+const areaLines: TextLines = (data, targetId) => {
+  const s = data.cachedStats[targetId];
+  if (!s) return undefined;
+  const u = Array.isArray(s.modalityUnit) ? s.modalityUnit[0] : (s.modalityUnit ?? '');
+  const lines: string[] = [];
+  if (isNum(s.area)) lines.push(s.isEmptyArea ? '面积：斜切面不支持' : `面积 ${r(s.area)} ${s.areaUnit ?? ''}`);
+  if (isNum(s.mean)) lines.push(`均值 ${r(s.mean)} ${u}`);
+  if (isNum(s.stdDev)) lines.push(`标准差 ${r(s.stdDev)} ${u}`);
+  if (isNum(s.min) && isNum(s.max)) lines.push(`最小/最大 ${r(s.min)} / ${r(s.max)} ${u}`);
+  return lines;
+};
+/**
+ * The stored value at column i, row j of a stack image. Cornerstone 5.14's ProbeTool reads a stack
+ * image at (i, j, current slice index) from that one image's voxels, so beyond the first slice it
+ * finds nothing; we read the pixel ourselves.
+ */
+function stackPixel(targetId: string, i: number, j: number): number | undefined {
+  if (!targetId.startsWith('imageId:')) return undefined;
+  const image = cache.getImage(targetId.slice('imageId:'.length));
+  if (!image || i < 0 || j < 0 || i >= image.columns || j >= image.rows) return undefined;
+  const raw = image.voxelManager?.getAtIndex(j * image.columns + i);
+  if (!isNum(raw)) return undefined;
+  return image.preScale?.scaled ? raw : raw * (image.slope ?? 1) + (image.intercept ?? 0);
+}
+
+const probeLines: TextLines = (data, targetId) => {
+  const s = data.cachedStats[targetId];
+  if (!s || !s.index) return undefined;
+  const value = s.value ?? stackPixel(targetId, s.index[0], s.index[1]);
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  const units = Array.isArray(s.modalityUnit) ? s.modalityUnit : [s.modalityUnit ?? ''];
+  if (!values.every(isNum)) return undefined;
+  return [`坐标 (${s.index[0]}, ${s.index[1]})`, `值 ${values.map((v, i) => `${r(v)} ${units[i] ?? units[0] ?? ''}`).join(' / ')}`];
+};
+
+/** Tool configuration overrides, by tool name. */
+export const TOOL_CONFIG: Record<string, Record<string, unknown>> = {
+  [RectangleROITool.toolName]: { getTextLines: areaLines },
+  [EllipticalROITool.toolName]: { getTextLines: areaLines },
+  [ProbeTool.toolName]: { getTextLines: probeLines },
+};
 
 export interface WindowPreset {
   id: string;

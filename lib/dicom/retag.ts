@@ -14,6 +14,8 @@ import dicomParser from 'dicom-parser';
 import { concatBytes as concat } from '../bytes';
 
 const { DicomDict: Dict, DicomMessage, DicomMetaDictionary } = dcmjs.data;
+/** Values we do not touch are written as the device sent them, even past their VR's length (CTImage.dcm's AE titles). */
+const KEEP_AS_SENT = { allowInvalidVRLength: true };
 
 const IMPLICIT_LE = '1.2.840.10008.1.2';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -154,11 +156,11 @@ export function retag(file: Uint8Array, values: RetagValues): Uint8Array {
     applyPatch(d, patch);
     const plain = new Dict({ ...d.meta, '00020010': { vr: 'UI', Value: [EXPLICIT_LE] } });
     plain.dict = d.dict;
-    const bytes = new Uint8Array(plain.write());
+    const bytes = new Uint8Array(plain.write(KEEP_AS_SENT));
     const metaEnd = 144 + new DataView(bytes.buffer).getUint32(140, true); // 128 preamble + DICM + (0002,0000) UL
     const head = new Dict(d.meta);
     head.dict = {};
-    const headBytes = new Uint8Array(head.write());
+    const headBytes = new Uint8Array(head.write(KEEP_AS_SENT));
     headBytes.set(preamble);
     return concat([headBytes, new Uint8Array(deflateRawSync(bytes.subarray(metaEnd)))]);
   }
@@ -166,7 +168,7 @@ export function retag(file: Uint8Array, values: RetagValues): Uint8Array {
   const span = pixelDataSpan(file, ts);
   const d = DicomMessage.readFile(copyBuffer(span ? file.subarray(0, span.start) : file));
   applyPatch(d, patch);
-  const head = new Uint8Array(d.write());
+  const head = new Uint8Array(d.write(KEEP_AS_SENT));
   head.set(preamble);
   if (!span) return head;
   const rest = file.subarray(span.end);

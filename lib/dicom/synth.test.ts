@@ -239,6 +239,7 @@ describe('retag', () => {
     ['CT_small implicit LE', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_implicit_le.dcm`],
     ['CT_small explicit BE', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_explicit_be.dcm`],
     ['CT_small deflated', `${SAMPLES}/transfer-syntaxes/ct_small/CT_small_dcmtk_deflated.dcm`],
+    ['CTImage 512 (AE titles past their VR length)', `${SAMPLES}/transfer-syntaxes/ctimage-512/CTImage.dcm_JPEG2000LosslessOnlyTransferSyntax_1.2.840.10008.1.2.4.90.dcm`],
   ];
   for (const [name, src] of samples) {
     const missing = typeof src === 'string' && !existsSync(src);

