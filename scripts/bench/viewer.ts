@@ -17,6 +17,7 @@
 //                      type="application/dicom", 8 files a request) with `Authorization: Bearer <--ours-token>`;
 //                      storing again is harmless. Without it, load the same files into our server yourself (same
 //                      STOW-RS call): the script prints their StudyInstanceUIDs, the links must open those studies.
+//                      scripts/bench/viewer-ours.ts prepares a running server and prints all the --ours… arguments.
 //   --ct-dir DIR       CT series files (default: synthesizeSeries('CT', { seed: 7, slices: 64, rows: 512,
 //                      columns: 512 }) from lib/dicom/synth: 64 × 512 KB, Explicit VR Little Endian).
 //   --mr-dir DIR       MR series files (default: /work/shared/dicom-samples/stack/mr-brain-ge-signa-20, else
