@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { SPEC_SUBJECTS } from '@/lib/demo/spec-subjects';
 import { launchBrowser, openPage, screenshot } from './support/browser';
 import { hisLink } from './support/his';
+import type {} from '@/components/viewer/testApi'; // window.__yyViewer
 
 const base = inject('baseUrl');
 const databaseUrl = inject('databaseUrl');
@@ -47,6 +48,16 @@ describe('a doctor\'s path', () => {
     await screenshot(page, 'clinicview-report');
     await page.getByRole('tab', { name: /^影像/ }).click();
     await page.locator('.detail-images').waitFor();
+    // The exam's images are on screen: the first image drawn, and the canvas not blank.
+    await page.waitForFunction(() => !!window.__yyViewer?.status()[0]?.firstImageAt, undefined, { timeout: 30_000 });
+    const lit = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('.detail-images canvas.cornerstone-canvas')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let k = 0; k < d.length; k += 4) if (d[k] + d[k + 1] + d[k + 2] > 30) n++;
+      return n / (d.length / 4);
+    });
+    expect(lit).toBeGreaterThan(0.02);
     await screenshot(page, 'clinicview-images');
     await page.getByTestId('entry-lab').first().click();
     await page.getByTestId('lab-detail').waitFor();

@@ -18,7 +18,17 @@ declare module 'vitest' {
     clientToken: string;
     /** Exam E2E-CODECS at 2470: one series per sample file (../shared/dicom-samples), for the viewer tests. */
     codecSeries: CodecSeries[];
+    /** A demo exam with images whose patient has a phone on file, for the /dimage privacy check. */
+    patientExam: PatientExam;
   }
+}
+
+export interface PatientExam {
+  hospital: string;
+  accession: string;
+  /** yyyymmdd, China time */
+  studyDate: string;
+  phoneLast4: string;
 }
 
 export interface CodecSeries {
@@ -46,7 +56,7 @@ async function freePort(): Promise<number> {
  * token, and exam E2E-CODECS holding every sample file as its own series (pixel data untouched,
  * identity retagged to the exam's patient).
  */
-async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: string; codecs: CodecSeries[] }> {
+async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: string; codecs: CodecSeries[]; patientExam: PatientExam }> {
   process.env.YINGYUN_BLOB_DIR = path.join(dataDir, 'blobs');
   const { openDatabase } = await import('../lib/db');
   const { issueAccessToken } = await import('../lib/links/issue');
@@ -57,6 +67,15 @@ async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: s
   const d = await openDatabase(databaseUrl ? { url: databaseUrl } : { url: '', pgliteDir: path.join(dataDir, 'pglite') });
   try {
     const token = (await issueAccessToken(d.prisma, '2470', 'e2e-pacs')).token;
+    const { openPii } = await import('../lib/crypto/pii');
+    const { formatChinaDate } = await import('../lib/time');
+    const withPhone = await d.prisma.exam.findFirstOrThrow({ where: { studies: { some: {} }, patient: { phoneCipher: { not: null } } }, include: { organization: true, patient: true }, orderBy: { id: 'asc' } });
+    const patientExam: PatientExam = {
+      hospital: withPhone.organization.code,
+      accession: withPhone.accessionNumber,
+      studyDate: formatChinaDate(withPhone.performedAt).replaceAll('-', ''),
+      phoneLast4: openPii(withPhone.patient.phoneCipher!).slice(-4),
+    };
     const codecs: CodecSeries[] = [];
     if (SAMPLES_DIR) {
       const anchor = await d.prisma.exam.findFirstOrThrow({ where: { accessionNumber: 'SD-53242' }, include: { patient: true } });
@@ -82,7 +101,7 @@ async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: s
       }
       await d.prisma.exam.update({ where: { id: exam.id }, data: { studyInstanceUid: study } });
     }
-    return { token, codecs };
+    return { token, codecs, patientExam };
   } finally {
     await d.prisma.$disconnect();
     await d.sql.close();
@@ -99,7 +118,7 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const env = buildEnv({ dataDir, databaseUrl, port });
   await loadDemo(env, ['--patients', '24']);
-  const { token: clientToken, codecs } = await prepare(dataDir, databaseUrl);
+  const { token: clientToken, codecs, patientExam } = await prepare(dataDir, databaseUrl);
   let server: ChildProcess | undefined = await startServer(env, port);
 
   project.provide('baseUrl', `http://127.0.0.1:${port}`);
@@ -107,6 +126,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('clientToken', clientToken);
   project.provide('codecSeries', codecs);
+  project.provide('patientExam', patientExam);
 
   return async () => {
     await stopServer(server);

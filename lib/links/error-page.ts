@@ -26,12 +26,16 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 export function renderRefusalPage(reason: RejectionReason, fields: string[], reference: string): string {
   const m = MESSAGES[reason];
   const list = fields.length ? `<p class="fields">${fields.map((f) => `<code>${escape(f)}</code>`).join(' ')}</p>` : '';
+  return renderNoticePage(m.title, m.hint, `${list}<p class="ref">错误代码 ${escape(reason)} · 参考号 ${escape(reference)}</p>`);
+}
+
+/** A stand-alone error page (title, hint and trusted extra HTML) for answers that are not a React page. */
+export function renderNoticePage(title: string, hint: string, extraHtml = ''): string {
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(m.title)} · 影云</title><meta name="robots" content="noindex">
+<title>${escape(title)} · 影云</title><meta name="robots" content="noindex">
 <style>body{margin:0;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;background:#f5f7fa;color:#1f2933}
 main{max-width:520px;margin:12vh auto;padding:28px 24px;background:#fff;border:1px solid #d9e2ec;border-radius:8px;text-align:center}
 h1{font-size:1.4rem;color:#c62828;margin:0 0 12px}p{line-height:1.7;margin:8px 0}.ref{color:#7b8794;font-size:.85rem;margin-top:20px}
 code{background:#f0f4f8;padding:1px 6px;border-radius:4px}</style></head>
-<body><main role="alert"><h1>${escape(m.title)}</h1><p>${escape(m.hint)}</p>${list}
-<p class="ref">错误代码 ${escape(reason)} · 参考号 ${escape(reference)}</p></main></body></html>`;
+<body><main role="alert"><h1>${escape(title)}</h1><p>${escape(hint)}</p>${extraHtml}</main></body></html>`;
 }

@@ -1,8 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { prisma } from '@/lib/db';
+import { renderNoticePage } from '@/lib/links/error-page';
 import { checkPrivacy, sessionFrom } from '@/lib/sessions';
 
 export const dynamic = 'force-dynamic';
+
+const html = (status: number, title: string, hint: string) =>
+  new NextResponse(renderNoticePage(title, hint), { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
 
 /** The patient's answer to the privacy check (last four phone digits); five wrong answers end the session. */
 export async function POST(request: NextRequest) {
@@ -10,10 +14,13 @@ export async function POST(request: NextRequest) {
   const form = await request.formData().catch(() => null);
   const ref = (form?.get('vs') ?? request.nextUrl.searchParams.get('vs'))?.toString();
   const session = await sessionFrom(db, request.cookies, ref, { unverified: true });
-  if (!session) return NextResponse.json({ error: '会话无效或已过期' }, { status: 401 });
+  if (!session) return html(401, '会话无效或已过期', '请重新扫描报告单上的二维码。');
   const outcome = await checkPrivacy(db, session, String(form?.get('last4') ?? '').trim());
   // A plain form post: go back to the page, which shows the images or asks again.
-  const back = new URL(`/viewer?vs=${session.id}${outcome === 'wrong' ? '&check=wrong' : ''}`, request.nextUrl.origin);
-  if (outcome === 'locked') return NextResponse.json({ error: '验证失败次数过多，请重新扫描二维码' }, { status: 403 });
-  return NextResponse.redirect(back, 303);
+  // Relative: behind a proxy (or with `next start -H`) request.nextUrl's host is not the one the browser used.
+  const back = `/viewer?vs=${session.id}${outcome === 'wrong' ? '&check=wrong' : ''}`;
+  if (outcome === 'locked') {
+    return html(403, '验证失败次数过多', '为保护您的隐私，本次查看已关闭。请重新扫描报告单上的二维码。');
+  }
+  return new NextResponse(null, { status: 303, headers: { location: back, 'cache-control': 'no-store' } });
 }
