@@ -209,6 +209,13 @@ describe('QIDO-RS', () => {
     const study = (await (await get(`/dicomweb/studies?StudyInstanceUID=${uid}`)).json())[0];
     expect(study['00100010'].Value[0].Alphabetic).toBe('欧阳青松');
     expect(study['00201208'].Value[0]).toBe(2);
+    // Retrieve URLs name the host the client asked (or the proxy's), not the one the server listens on.
+    const asked = await (await get(`/dicomweb/studies?StudyInstanceUID=${uid}`, { host: 'pacs.hospital.cn:8443' })).json();
+    expect(asked[0]['00081190'].Value[0]).toBe(`http://pacs.hospital.cn:8443/dicomweb/studies/${uid}`);
+    const proxied = await (await get(`/dicomweb/studies?StudyInstanceUID=${uid}`, { 'x-forwarded-host': 'yingyun.example.cn', 'x-forwarded-proto': 'https' })).json();
+    expect(proxied[0]['00081190'].Value[0]).toBe(`https://yingyun.example.cn/dicomweb/studies/${uid}`);
+    const forged = await (await get(`/dicomweb/studies?StudyInstanceUID=${uid}`, { host: 'evil"host/<x>' })).json();
+    expect(forged[0]['00081190'].Value[0]).toBe(`${ORIGIN}/dicomweb/studies/${uid}`);
   });
 });
 

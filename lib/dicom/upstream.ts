@@ -9,6 +9,7 @@ import type { BlobStore, StagedBlob } from '../store/blobs';
 import { canReadStudy, type DicomAccess } from './access';
 import { ingestDicom } from './ingest';
 import { contentTypeParam, parseMultipart } from './multipart';
+import { requestOrigin } from '../request-origin';
 
 function upstreamUrl(request: NextRequest): string {
   const path = request.nextUrl.pathname.replace(/^\/dicomweb/, '');
@@ -19,7 +20,7 @@ function upstreamUrl(request: NextRequest): string {
 }
 
 function ourBase(request: NextRequest): string {
-  return `${process.env.YINGYUN_PUBLIC_URL ? config.publicBaseUrl : request.nextUrl.origin}/dicomweb`;
+  return `${requestOrigin(request)}/dicomweb`;
 }
 
 /** Upstream URLs in JSON answers point back at us. */

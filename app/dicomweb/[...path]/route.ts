@@ -7,6 +7,7 @@ import { stow, StowError } from '@/lib/dicom/stow';
 import { proxyQido, proxyRead, proxyStow } from '@/lib/dicom/upstream';
 import { bulkData, instancesFor, metadataOf, rendered, retrieveFrames, retrieveInstances, WadoError } from '@/lib/dicom/wado';
 import { BodyTooLargeError, readBody } from '@/lib/http/body';
+import { requestOrigin } from '@/lib/request-origin';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,7 +19,7 @@ const json = (body: unknown, status = 200) =>
 const problem = (status: number, message: string) => NextResponse.json({ error: message }, { status });
 
 function baseUrl(request: NextRequest): string {
-  return `${process.env.YINGYUN_PUBLIC_URL ? config.publicBaseUrl : request.nextUrl.origin}/dicomweb`;
+  return `${requestOrigin(request)}/dicomweb`;
 }
 
 async function access(request: NextRequest): Promise<DicomAccess | NextResponse> {
