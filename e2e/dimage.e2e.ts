@@ -69,7 +69,7 @@ describe('/dimage/index.html', () => {
     await page.close();
   });
 
-  it('on a PC the report is beside the images; Isai shows the AI slot; mode=imageOnly hides the report', async () => {
+  it('on a PC the report is beside the images; Isai shows the AI slot; the cloud film; mode=imageOnly hides the report', async () => {
     const page = await openPage(browser, { viewport: { width: 1440, height: 900 } });
     await page.goto(link({ showAi: true }));
     await imagesShown(page);
@@ -84,6 +84,19 @@ describe('/dimage/index.html', () => {
     await imagesShown(page);
     expect(await page.locator('.ai-slot').count()).toBe(0);
     expect(await page.locator('.dimage-report').count()).toBe(1);
+
+    // 云胶片: key images as a film sheet, each one rendered, and the way back into the viewer.
+    await page.getByRole('link', { name: '查看云胶片' }).click();
+    await page.getByRole('heading', { name: '云胶片' }).waitFor();
+    const films = page.getByTestId('film-image');
+    expect(await films.count()).toBeGreaterThan(0);
+    for (const img of await films.all()) {
+      await img.scrollIntoViewIfNeeded();
+      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    }
+    await screenshot(page, 'film');
+    await page.getByRole('link', { name: '打开影像浏览器' }).click();
+    await imagesShown(page);
 
     await page.goto(link({ imageOnly: true }));
     await imagesShown(page);
