@@ -4,18 +4,14 @@
 // hospital's report printer would.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildDimageChannelLink } from '@/lib/links/build';
-import { neijiangKeysFor } from '@/scripts/demo/clients';
 import { launchBrowser, openPage, screenshot } from './support/browser';
+import { dimageLink } from './support/dimage';
 import type {} from '@/components/viewer/testApi'; // window.__yyViewer
 
 const base = inject('baseUrl');
 const exam = inject('patientExam');
 
-function link(o: { privacyCheck?: boolean; imageOnly?: boolean; showAi?: boolean } = {}): string {
-  const k = neijiangKeysFor(exam.hospital);
-  return buildDimageChannelLink(base, { aesKey: k.aesKey, aesIv: k.aesIv, hospitalCode: exam.hospital, accessionNumber: exam.accession, studyDate: exam.studyDate, ...o });
-}
+const link = (o: Parameters<typeof dimageLink>[2] = {}) => dimageLink(base, { hospital: exam.hospital, accession: exam.accession, date: exam.studyDate }, o);
 
 async function imagesShown(page: Page) {
   await page.waitForFunction(() => !!window.__yyViewer?.status()[0]?.firstImageAt, undefined, { timeout: 30_000 });

@@ -3,32 +3,13 @@
 // switch), two fingers pinch-zoom and pan (real touch events through CDP), a tap opens a series.
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildDimageChannelLink } from '@/lib/links/build';
-import { neijiangKeysFor } from '@/scripts/demo/clients';
-import { ORGANIZATIONS } from '@/scripts/demo/region';
 import { launchBrowser, openPage, screenshot } from './support/browser';
+import { demoExam, dimageLink } from './support/dimage';
 import type {} from '@/components/viewer/testApi'; // window.__yyViewer
 
 const base = inject('baseUrl');
 const token = inject('clientToken');
 const codecs = inject('codecSeries');
-
-type Json = Record<string, { Value?: unknown[] }>;
-const v = (j: Json, tag: string) => String(j[tag]?.Value?.[0] ?? '');
-
-function channelLink(hospital: string, accession: string, date: string): string {
-  const k = neijiangKeysFor(hospital);
-  return buildDimageChannelLink(base, { aesKey: k.aesKey, aesIv: k.aesIv, hospitalCode: hospital, accessionNumber: accession, studyDate: date });
-}
-
-async function demoMr(): Promise<string> {
-  const res = await fetch(`${base}/dicomweb/studies?ModalitiesInStudy=MR&includefield=00080080&limit=200`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/dicom+json' } });
-  for (const s of (await res.json()) as Json[]) {
-    const org = ORGANIZATIONS.find((o) => o.name === v(s, '00080080'));
-    if (org && v(s, '00201208') === '12') return channelLink(org.code, v(s, '00080050'), v(s, '00080020'));
-  }
-  throw new Error('no demo MR exam with 12 images');
-}
 
 const overlay = (page: Page, id: string) => page.locator(`.yv-pane[data-index="0"] [data-testid="${id}"]`).innerText();
 const zoomOf = async (page: Page) => Number((await overlay(page, 'overlay-zoom')).match(/(\d+)%/)![1]);
@@ -81,7 +62,7 @@ afterAll(async () => {
 
 describe('the viewer on a phone (390×844, touch)', () => {
   it('fits the screen: toolbar scrolls sideways, thumbnails in a strip below, a small image cache', async () => {
-    const res = await page.goto(await demoMr());
+    const res = await page.goto(dimageLink(base, await demoExam(base, token, 'MR')));
     expect(res?.status()).toBe(200);
     await page.waitForSelector('[data-testid="image-viewer"][data-ready="1"]');
     await page.waitForFunction(() => !!window.__yyViewer?.status()[0].allLoadedAt);
@@ -142,7 +123,7 @@ describe('the viewer on a phone (390×844, touch)', () => {
   });
 
   it('a tap on a thumbnail opens that series (the codec exam)', async () => {
-    await page.goto(channelLink('2470', 'E2E-CODECS', '20210512'));
+    await page.goto(dimageLink(base, { hospital: '2470', accession: 'E2E-CODECS', date: '20210512' }));
     await page.waitForFunction(() => !!window.__yyViewer?.status()[0].firstImageAt);
     const ct = codecs.find((c) => c.file.endsWith('ctimage-512/CTImage.dcm'))!;
     const thumb = page.locator(`[data-testid="series-thumb"][data-series-uid="${ct.seriesInstanceUid}"]`);

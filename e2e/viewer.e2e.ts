@@ -8,37 +8,18 @@ import { inflateSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderFrame } from '@/lib/dicom/render';
-import { buildDimageChannelLink, buildDimageQrLink } from '@/lib/links/build';
+import { buildDimageQrLink } from '@/lib/links/build';
 import { neijiangKeysFor } from '@/scripts/demo/clients';
-import { ORGANIZATIONS } from '@/scripts/demo/region';
 import { SAMPLES_DIR } from '@/tests/support/samples';
 import type {} from '@/components/viewer/testApi'; // window.__yyViewer
 import { launchBrowser, openPage, screenshot } from './support/browser';
+import { demoExam, dimageLink } from './support/dimage';
 
 const base = inject('baseUrl');
 const token = inject('clientToken');
 const codecs = inject('codecSeries');
 
-// ---------------------------------------------------------------- links
-type Json = Record<string, { Value?: unknown[] }>;
-const v = (j: Json, tag: string) => String(j[tag]?.Value?.[0] ?? '');
-
-function channelLink(hospital: string, accession: string, date: string): string {
-  const k = neijiangKeysFor(hospital);
-  return buildDimageChannelLink(base, { aesKey: k.aesKey, aesIv: k.aesIv, hospitalCode: hospital, accessionNumber: accession, studyDate: date });
-}
-
-/** A demo exam of a modality with a 12-image series (found with QIDO as the demo's integration client). */
-async function demoExam(modality: 'MR' | 'CT'): Promise<{ hospital: string; accession: string; date: string }> {
-  const res = await fetch(`${base}/dicomweb/studies?ModalitiesInStudy=${modality}&includefield=00080080&limit=200`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/dicom+json' } });
-  expect(res.status).toBe(200);
-  const studies = (await res.json()) as Json[];
-  for (const s of studies) {
-    const org = ORGANIZATIONS.find((o) => o.name === v(s, '00080080'));
-    if (org && v(s, '00201208') === '12') return { hospital: org.code, accession: v(s, '00080050'), date: v(s, '00080020') };
-  }
-  throw new Error(`no demo ${modality} exam with 12 images`);
-}
+const codecExam = { hospital: '2470', accession: 'E2E-CODECS', date: '20210512' };
 
 // ---------------------------------------------------------------- the viewer's test hook and canvas statistics
 async function openViewer(page: Page, url: string): Promise<number> {
@@ -199,7 +180,7 @@ afterAll(async () => {
 describe('the codec exam (every sample file as its own series)', () => {
   it('opens: the first series rendered, thumbnails for every series, the overlay filled in', async () => {
     expect(codecs.length).toBeGreaterThan(40);
-    await openViewer(codecPage, channelLink('2470', 'E2E-CODECS', '20210512'));
+    await openViewer(codecPage, dimageLink(base, codecExam));
     expect(await codecPage.evaluate(() => window.__yyViewer!.cacheMB)).toBe(100); // 40 on phones (viewer-mobile.e2e.ts)
     await expect.poll(() => codecPage.getByTestId('series-thumb').count()).toBe(codecs.length);
     await expect.poll(() => codecPage.locator('[data-testid="series-thumb"] img').count(), { timeout: 30_000 }).toBe(codecs.length);
@@ -292,8 +273,8 @@ describe('a demo MR exam (12 slices) and a demo CT exam', () => {
   });
 
   it('loads the middle slice first, then the series with a progress bar; scrolls by wheel, keys, slider; W/L drag changes the pixels', async () => {
-    const mr = await demoExam('MR');
-    const first = await openViewer(page, channelLink(mr.hospital, mr.accession, mr.date));
+    const mr = await demoExam(base, token, 'MR');
+    const first = await openViewer(page, dimageLink(base, mr));
     await page.waitForFunction(() => !!window.__yyViewer!.status()[0].allLoadedAt);
     const st = (await page.evaluate(() => window.__yyViewer!.status()[0]))!;
     console.log(`MR ${mr.accession}: navigation → first image ${first.toFixed(0)} ms, → whole series (12) ${st.allLoadedAt!.toFixed(0)} ms`);
@@ -353,8 +334,8 @@ describe('a demo MR exam (12 slices) and a demo CT exam', () => {
   });
 
   it('CT: window presets, zoom/pan, measurements with HU statistics, invert/rotate/flip/reset, save PNG, help', async () => {
-    const ct = await demoExam('CT');
-    const first = await openViewer(page, channelLink(ct.hospital, ct.accession, ct.date));
+    const ct = await demoExam(base, token, 'CT');
+    const first = await openViewer(page, dimageLink(base, ct));
     await page.waitForFunction(() => !!window.__yyViewer!.status()[0].allLoadedAt);
     const st = (await page.evaluate(() => window.__yyViewer!.status()[0]))!;
     console.log(`CT ${ct.accession}: navigation → first image ${first.toFixed(0)} ms, → whole series (12) ${st.allLoadedAt!.toFixed(0)} ms`);
@@ -495,7 +476,7 @@ describe('without WebGL (--disable-3d-apis): Cornerstone\'s CPU rendering', () =
     try {
       const page = await (await cpuBrowser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
       expect(await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2'))).toBe(false);
-      await openViewer(page, channelLink('2470', 'E2E-CODECS', '20210512'));
+      await openViewer(page, dimageLink(base, codecExam));
       expect(await page.getByTestId('image-viewer').getAttribute('data-cpu')).toBe('1');
       for (const name of ['ct_small/CT_small_dcmtk_jpeg_lossless_sv1.dcm', 'color/examples_rgb_color.dcm', 'mr_small/MR_small_jp2klossless.dcm']) {
         const c = codecs.find((x) => x.file.endsWith(name))!;
