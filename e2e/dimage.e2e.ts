@@ -6,10 +6,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, openPage, screenshot } from './support/browser';
 import { dimageLink } from './support/dimage';
+import { hisLink } from './support/his';
 import type {} from '@/components/viewer/testApi'; // window.__yyViewer
 
 const base = inject('baseUrl');
 const exam = inject('patientExam');
+const codecs = inject('codecSeries');
 
 const link = (o: Parameters<typeof dimageLink>[2] = {}) => dimageLink(base, { hospital: exam.hospital, accession: exam.accession, date: exam.studyDate }, o);
 
@@ -99,6 +101,28 @@ describe('/dimage/index.html', () => {
     expect(await page.locator('.dimage-report').count()).toBe(0);
     const only = (await page.locator('.dimage-images').boundingBox())!;
     expect(only.width).toBeGreaterThan(1300);
+    await page.close();
+  });
+
+  it('a clinician\'s exam report → cloud film → a tapped film image opens the viewer on that series', async () => {
+    const page = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+    const token = { work_no: '001', org_code: '2470', med_rec_no: '', visit_id: '', accession_number: 'E2E-CODECS', id_card_no: '', patient_name: '', placer_order_no: '' };
+    expect((await page.goto(hisLink(base, '/clinicview/exam-report.html', token, [['perform_org_code', '2470'], ['accession_number', 'E2E-CODECS']])))?.status()).toBe(200);
+    await page.getByRole('link', { name: '查看云胶片' }).click();
+    await page.getByRole('heading', { name: '云胶片' }).waitFor();
+    const target = codecs.find((c) => c.file.endsWith('ct_small/CT_small.dcm'))!;
+    const img = page.locator(`[data-testid="film-image"][data-series-uid="${target.seriesInstanceUid}"]`).first();
+    await img.scrollIntoViewIfNeeded();
+    await img.click();
+    await imagesShown(page);
+    await expect.poll(() => page.locator('.yv-pane[data-index="0"]').getAttribute('data-series-uid')).toBe(target.seriesInstanceUid);
+    // …and the strip shows its thumbnail, scrolled into sight.
+    const thumb = page.locator(`[data-testid="series-thumb"][data-series-uid="${target.seriesInstanceUid}"]`);
+    await expect.poll(async () => {
+      const [t, s] = [await thumb.boundingBox(), await page.locator('.yv-series').boundingBox()];
+      return !!t && !!s && t.y >= s.y && t.y + t.height <= s.y + s.height;
+    }).toBe(true);
+    await screenshot(page, 'film-to-viewer');
     await page.close();
   });
 });

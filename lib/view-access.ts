@@ -9,6 +9,9 @@ import { sessionFrom } from './sessions';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+/** Sessions scoped to exams with images: they may open the cloud film and the full viewer. */
+export const IMAGE_PAGES = ['dimage', 'dimage-qr', 'exam-report', 'xiamen-exam', 'h5-exam-detail', 'h5-exam-report'];
+
 export async function pageSession(searchParams: SearchParams, pages?: string[], opts: { unverified?: boolean } = {}): Promise<ViewSession> {
   const vs = (await searchParams).vs;
   const session = await sessionFrom(await prisma(), await cookies(), typeof vs === 'string' ? vs : undefined, opts);

@@ -5,16 +5,17 @@ import { maskName } from '@/lib/crypto/pii';
 import { prisma } from '@/lib/db';
 import { studiesInScope } from '@/lib/domain/images';
 import { awaitingPrivacyCheck, type StoredContext } from '@/lib/sessions';
-import { pageSession } from '@/lib/view-access';
+import { IMAGE_PAGES, pageSession } from '@/lib/view-access';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: '数字影像', referrer: 'no-referrer' };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
+const UID = /^[0-9.]{1,64}$/;
 
-/** /dimage/index.html lands here: the report beside the images (PC) or below them (phone). */
+/** /dimage/index.html lands here: the report beside the images (PC) or below them (phone). `series` opens that series first (a tapped film image). */
 export default async function Page({ searchParams }: { searchParams: Search }) {
-  const session = await pageSession(searchParams, ['dimage', 'dimage-qr'], { unverified: true });
+  const session = await pageSession(searchParams, IMAGE_PAGES, { unverified: true });
   const options = (session.context as unknown as StoredContext).options;
   if (awaitingPrivacyCheck(session)) return <PrivacyCheck vs={session.id} wrong={(await searchParams).check === 'wrong'} />;
 
@@ -27,13 +28,15 @@ export default async function Page({ searchParams }: { searchParams: Search }) {
   });
   const studies = await studiesInScope(db, session);
   const name = maskName(patient?.name ?? '');
+  const series = (await searchParams).series;
+  const initialSeries = typeof series === 'string' && UID.test(series) ? series : undefined;
   return (
     <main className={`dimage ${options.imageOnly ? 'image-only' : ''}`}>
       <section className="dimage-images" aria-label="影像">
         {studies.length === 0 ? (
           <p className="empty">该检查暂无影像（可能尚未上传）。</p>
         ) : (
-          <ImageViewerClient studies={studies} sessionRef={session.id} patientName={name} />
+          <ImageViewerClient studies={studies} sessionRef={session.id} patientName={name} initialSeries={initialSeries} />
         )}
         <p className="no-print film-link">
           <a href={`/film?vs=${session.id}`}>查看云胶片</a>

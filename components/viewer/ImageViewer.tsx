@@ -38,7 +38,7 @@ interface Cs {
   info: CornerstoneInfo;
 }
 
-export default function ImageViewer({ studies, sessionRef, dicomwebRoot = '/dicomweb', patientName, initialLayout, compareStudies = [] }: ImageViewerProps) {
+export default function ImageViewer({ studies, sessionRef, dicomwebRoot = '/dicomweb', patientName, initialLayout, initialSeries, compareStudies = [] }: ImageViewerProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [cs, setCs] = useState<Cs | null>(null);
@@ -164,8 +164,9 @@ export default function ImageViewer({ studies, sessionRef, dicomwebRoot = '/dico
     ).then((loaded) => {
       if (abort.signal.aborted) return;
       setGroups((cur) => [...loaded, ...cur.filter((g) => g.compare)]);
-      // Open the first series (or the first few, for a multi-viewport start).
-      const first = loaded.flatMap((g) => g.series.filter((s) => s.hasPixels));
+      // Open the first series (or the first few, for a multi-viewport start); a requested one goes first.
+      const withPixels = loaded.flatMap((g) => g.series.filter((s) => s.hasPixels));
+      const first = [...withPixels.filter((s) => s.seriesUid === initialSeries), ...withPixels.filter((s) => s.seriesUid !== initialSeries)];
       setAssigned((cur) => (cur.some(Boolean) ? cur : [0, 1, 2, 3].map((i) => first[i]?.key ?? null)));
       // Start on the first viewport's metadata and middle image now, while the engine is still being set up.
       if (first[0]) {

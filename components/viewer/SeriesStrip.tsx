@@ -1,7 +1,7 @@
 'use client';
 // Series thumbnails, grouped by study: a column beside the viewports on a PC, a horizontal strip on a
 // phone. Drag one onto a viewport (mouse), or tap/click it to open it in the current viewport.
-import type { DragEvent } from 'react';
+import { useEffect, useRef, type DragEvent } from 'react';
 import type { SeriesSummary } from './dicomweb';
 import { SERIES_MIME } from './ViewportPane';
 
@@ -30,8 +30,21 @@ export default function SeriesStrip({ groups, thumbs, shownIn, compact, onPick }
     e.dataTransfer.setData('text/plain', key);
     e.dataTransfer.effectAllowed = 'copy';
   };
+  // Keep the shown series in sight (a series opened from a film image may sit far down the list).
+  // The strip scrolls itself: scrollIntoView would scroll the page too.
+  const navRef = useRef<HTMLElement>(null);
+  const shownKey = Object.keys(shownIn).filter((k) => shownIn[k].length).join('|');
+  useEffect(() => {
+    const nav = navRef.current;
+    const el = nav?.querySelector<HTMLElement>('.yv-thumb.is-shown');
+    if (!nav || !el) return;
+    const n = nav.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    if (r.top < n.top || r.bottom > n.bottom) nav.scrollTop += r.top - n.top - 8;
+    if (r.left < n.left || r.right > n.right) nav.scrollLeft += r.left - n.left - 8;
+  }, [shownKey]);
   return (
-    <nav className={`yv-series${compact ? ' is-compact' : ''}`} aria-label="序列">
+    <nav ref={navRef} className={`yv-series${compact ? ' is-compact' : ''}`} aria-label="序列">
       {groups.map((g) => (
         <section key={g.studyUid} className={`yv-study${g.compare ? ' is-compare' : ''}`}>
           <h3 className="yv-study-label" title={g.hospital ? `${g.label} · ${g.hospital}` : g.label}>

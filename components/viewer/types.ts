@@ -16,6 +16,8 @@ export interface ImageViewerProps {
   patientName: string;
   /** Start with this layout (phones start 1×1). */
   initialLayout?: '1x1' | '1x2' | '2x2';
+  /** Open this series (SeriesInstanceUID) first, e.g. the one of a film image the patient tapped. */
+  initialSeries?: string;
   /** Studies to offer for side-by-side comparison (prior exams of the same patient). */
   compareStudies?: ViewerStudy[];
 }
