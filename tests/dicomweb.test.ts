@@ -125,6 +125,31 @@ describe.skipIf(!haveSamples)('every sample file (../shared/dicom-samples)', () 
   });
 });
 
+describe('STOW-RS of a mixed study in one request', () => {
+  it('indexes parts concurrently without losing a series, an instance or a modality; answers in part order', async () => {
+    const study = uidFromString('mixed-study');
+    const kinds = ['CT', 'MG', 'ES', 'US', 'DR'] as const;
+    const files = kinds.flatMap((kind, k) =>
+      synthesizeSeries(kind, { seed: 60 + k, slices: 5, rows: 32, columns: 32 }).map((f, i) =>
+        retag(f, { studyInstanceUid: study, seriesInstanceUid: uidFromString(`mixed-${kind}`), sopInstanceUid: uidFromString(`mixed-${kind}-${i}`) }),
+      ),
+    );
+    // Interleaved, so parts of several new series arrive at the same time.
+    const order = files.map((f, i) => ({ f, i })).sort((a, b) => (a.i % 3) - (b.i % 3) || a.i - b.i).map((x) => x.f);
+    const res = await stowReq(order);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body['00081199'].Value.map((v: Record<string, { Value: string[] }>) => v['00081155'].Value[0])).toEqual(order.map((f) => parseDicom(f).sopInstanceUid));
+    const row = await db.prisma.dicomStudy.findUniqueOrThrow({ where: { studyInstanceUid: study } });
+    expect(files.length).toBeGreaterThan(8);
+    expect([row.numberOfSeries, row.numberOfInstances]).toEqual([5, files.length]);
+    expect([...row.modalities].sort()).toEqual(['CT', 'DX', 'ES', 'MG', 'US']);
+    const qido = (await (await get(`/dicomweb/studies?StudyInstanceUID=${study}`)).json())[0];
+    expect([...qido['00080061'].Value].sort()).toEqual(['CT', 'DX', 'ES', 'MG', 'US']);
+    expect(await db.prisma.dicomInstance.count({ where: { series: { study: { studyInstanceUid: study } } } })).toBe(files.length);
+  });
+});
+
 describe('STOW-RS bad input', () => {
   const series = synthesizeSeries('CT', { seed: 11, slices: 3, rows: 64, columns: 64 });
   const study = parseDicom(series[0]).studyInstanceUid;

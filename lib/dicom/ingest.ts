@@ -158,11 +158,12 @@ async function indexInstance(
     },
   });
   await tx.dicomSeries.update({ where: { id: series.id }, data: { numberOfInstances: { increment: 1 } } });
-  const modalities = p.modality && !study.modalities.includes(p.modality) ? [...study.modalities, p.modality] : undefined;
-  await tx.dicomStudy.update({
-    where: { id: study.id },
-    data: { numberOfInstances: { increment: 1 }, ...(newSeries ? { numberOfSeries: { increment: 1 } } : {}), ...(modalities ? { modalities } : {}) },
-  });
+  // Counters and the modality list in one statement that reads the row it changes: parts of one
+  // study are indexed concurrently (STOW), and a modality read earlier could be lost.
+  const modality = p.modality ?? '';
+  await tx.$executeRaw`UPDATE "DicomStudy" SET "numberOfInstances" = "numberOfInstances" + 1, "numberOfSeries" = "numberOfSeries" + ${newSeries ? 1 : 0}::int,
+    "modalities" = CASE WHEN ${modality}::text = '' OR ${modality}::text = ANY("modalities") THEN "modalities" ELSE array_append("modalities", ${modality}::text) END,
+    "updatedAt" = now() AT TIME ZONE 'UTC' WHERE "id" = ${study.id}::int`;
   return { instanceId: instance.id, studyId: study.id };
 }
 

@@ -26,6 +26,9 @@ export class StowError extends Error {
   }
 }
 
+/** Parts of one request indexed at the same time. */
+const PARALLEL_PARTS = 4;
+
 export async function stow(
   prisma: PrismaClient,
   body: Uint8Array,
@@ -43,35 +46,49 @@ export async function stow(
   }
   if (!parts.length) throw new StowError(400, 'no parts');
 
-  const stored: Record<string, DicomJsonAttribute>[] = [];
-  const failed: Record<string, DicomJsonAttribute>[] = [];
-  for (const part of parts) {
+  type Outcome = { stored: Record<string, DicomJsonAttribute> } | { failed: Record<string, DicomJsonAttribute> };
+  const storePart = async (part: (typeof parts)[number]): Promise<Outcome> => {
     const partType = part.headers['content-type']?.split(';')[0].trim().toLowerCase();
-    if (partType && partType !== 'application/dicom') {
-      failed.push({ '00081197': { vr: 'US', Value: [CANNOT_UNDERSTAND] } });
-      continue;
-    }
+    if (partType && partType !== 'application/dicom') return { failed: { '00081197': { vr: 'US', Value: [CANNOT_UNDERSTAND] } } };
     try {
       const r = await ingestDicom(prisma, part.body, { organizationCode: opts.organizationCode, clientId: opts.clientId, maxBytes: opts.maxBytes, studyInstanceUid: opts.studyUid });
       const i = r.instance;
-      stored.push({
-        '00081150': { vr: 'UI', Value: [i.sopClassUid] },
-        '00081155': { vr: 'UI', Value: [i.sopInstanceUid] },
-        '00081190': { vr: 'UR', Value: [`${opts.base}/studies/${i.studyInstanceUid}/series/${i.seriesInstanceUid}/instances/${i.sopInstanceUid}`] },
-      });
+      return {
+        stored: {
+          '00081150': { vr: 'UI', Value: [i.sopClassUid] },
+          '00081155': { vr: 'UI', Value: [i.sopInstanceUid] },
+          '00081190': { vr: 'UR', Value: [`${opts.base}/studies/${i.studyInstanceUid}/series/${i.seriesInstanceUid}/instances/${i.sopInstanceUid}`] },
+        },
+      };
     } catch (e) {
       if (e instanceof StudyMismatchError) {
-        failed.push({ '00081150': { vr: 'UI', Value: [e.sopClassUid] }, '00081155': { vr: 'UI', Value: [e.sopInstanceUid] }, '00081197': { vr: 'US', Value: [STUDY_MISMATCH] } });
-        continue;
+        return { failed: { '00081150': { vr: 'UI', Value: [e.sopClassUid] }, '00081155': { vr: 'UI', Value: [e.sopInstanceUid] }, '00081197': { vr: 'US', Value: [STUDY_MISMATCH] } } };
       }
       const reason = e instanceof DicomConflictError ? DUPLICATE_SOP : e instanceof DicomParseError ? (/exceeds the limit/.test(e.message) ? OUT_OF_RESOURCES : CANNOT_UNDERSTAND) : PROCESSING_FAILURE;
       if (reason === PROCESSING_FAILURE) console.error(`[stow] part failed: ${(e as Error).message}`);
-      failed.push({
-        ...(e instanceof DicomConflictError ? { '00081155': { vr: 'UI', Value: [e.sopInstanceUid] } } : {}),
-        '00081197': { vr: 'US', Value: [reason] },
-      });
+      return {
+        failed: {
+          ...(e instanceof DicomConflictError ? { '00081155': { vr: 'UI', Value: [e.sopInstanceUid] } } : {}),
+          '00081197': { vr: 'US', Value: [reason] },
+        },
+      };
     }
-  }
+  };
+
+  // The first part alone (it creates the study and series rows), then a few at a time: a part spends
+  // most of its time waiting on the database and the disk. Answers keep the order of the parts.
+  const outcomes: Outcome[] = new Array(parts.length);
+  outcomes[0] = await storePart(parts[0]);
+  let next = 1;
+  const worker = async () => {
+    while (next < parts.length) {
+      const i = next++;
+      outcomes[i] = await storePart(parts[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, parts.length - 1) }, worker));
+  const stored = outcomes.flatMap((o) => ('stored' in o ? [o.stored] : []));
+  const failed = outcomes.flatMap((o) => ('failed' in o ? [o.failed] : []));
   const studies = [...new Set(stored.map((s) => String((s['00081190'].Value as string[])[0]).split('/series/')[0]))];
   return {
     status: failed.length === 0 ? 200 : stored.length ? 202 : 409,
