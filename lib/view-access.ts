@@ -27,6 +27,14 @@ export async function routeSession(request: NextRequest): Promise<ViewSession | 
   return session ?? NextResponse.json({ error: '会话无效或已过期，请从 HIS 重新打开' }, { status: 401 });
 }
 
+/** The session and the id of a data route (/api/view/…/{id}), or the 401/403 to answer (a malformed id is out of scope). */
+export async function routeSessionAndId(request: NextRequest, params: Promise<{ id: string }>): Promise<{ session: ViewSession; id: number } | NextResponse> {
+  const session = await routeSession(request);
+  if (session instanceof NextResponse) return session;
+  const id = Number((await params).id);
+  return Number.isInteger(id) && id > 0 ? { session, id } : outOfScope();
+}
+
 export function outOfScope(): NextResponse {
   return NextResponse.json({ error: '无权访问该资料' }, { status: 403 });
 }

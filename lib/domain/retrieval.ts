@@ -59,3 +59,9 @@ export function retrievalBySession(s: ViewSession, ip: string | undefined): Omit
     mac: ctx.caller.mac ?? null,
   };
 }
+
+/** Records what a clinician's (or integrating system's) session looked at; a patient's session leaves no retrieval record. */
+export async function recordSessionRetrieval(prisma: PrismaClient, s: ViewSession, ip: string | undefined, r: Pick<RetrievalInput, 'type' | 'searchType' | 'examId' | 'labTestId'>): Promise<void> {
+  const who = retrievalBySession(s, ip);
+  if (who) await recordRetrieval(prisma, { ...who, ...r });
+}

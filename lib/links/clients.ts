@@ -88,28 +88,8 @@ export async function clientForOrg(prisma: PrismaClient, dialect: Dialect, orgCo
   return (await clientsOf(prisma, dialect)).find((c) => c.orgCodes.includes(orgCode)) ?? null;
 }
 
-export interface ClientInput {
-  dialect: Dialect;
-  clientKey: string;
-  name?: string;
-  orgCodes?: string[];
-  secret?: string;
-  desKey?: string;
-  desIv?: string;
-  md5Key?: string;
-  aesKey?: string;
-  aesIv?: string;
-  rsaPrivateKey?: string;
-  rsaPublicKey?: string;
-  sm2PrivateKey?: string;
-  sm2PublicKey?: string;
-  clockWindowSeconds?: number;
-  acceptStaleExamples?: boolean;
-  oneTimeSignatures?: boolean;
-  strictLinks?: boolean;
-  allowPlainQr?: boolean;
-  enabled?: boolean;
-}
+/** What `npm run keys` / saveClient writes: the keys of ClientKeys (all but dialect and clientKey optional). */
+export type ClientInput = Pick<ClientKeys, 'dialect' | 'clientKey'> & Partial<Omit<ClientKeys, 'id' | 'dialect' | 'clientKey'>> & { enabled?: boolean };
 
 /** Creates or updates a client; only the fields given change. Secrets are sealed before they are stored. */
 export async function saveClient(prisma: PrismaClient, i: ClientInput): Promise<ClientKeys> {

@@ -6,7 +6,7 @@ import QueryProvider from '@/components/QueryProvider';
 import { prisma } from '@/lib/db';
 import { patientRecord } from '@/lib/domain/record';
 import { findRepeats } from '@/lib/domain/reminder';
-import { recordRetrieval, retrievalBySession } from '@/lib/domain/retrieval';
+import { recordSessionRetrieval } from '@/lib/domain/retrieval';
 import { clientIp } from '@/lib/http/body';
 import type { StoredContext } from '@/lib/sessions';
 import { formatChinaDate } from '@/lib/time';
@@ -23,12 +23,10 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const o = (session.context as unknown as StoredContext).options;
   if (!record || session.patientId === null) return <main className="page"><p className="empty">未找到患者资料。</p></main>;
   const result = await findRepeats(db, { patientId: session.patientId, clinicType: o.clinicType ?? 0, bodyPart: o.bodyPart, items: o.items, examType: o.examType, startDate: o.startDate, endDate: o.endDate });
-  const who = retrievalBySession(session, clientIp(await headers()));
   const shown = [...result.confirmed, ...result.suspected];
-  if (who) {
-    for (const r of shown.length ? shown : [null]) {
-      await recordRetrieval(db, { ...who, type: 'REMINDER', searchType: 'REPEAT', ...(r ? (r.kind === 'exam' ? { examId: r.id } : { labTestId: r.id }) : {}) });
-    }
+  const ip = clientIp(await headers());
+  for (const r of shown.length ? shown : [null]) {
+    await recordSessionRetrieval(db, session, ip, { type: 'REMINDER', searchType: 'REPEAT', ...(r ? (r.kind === 'exam' ? { examId: r.id } : { labTestId: r.id }) : {}) });
   }
   const rows: ReminderRow[] = shown.map((r) => ({ kind: r.kind, id: r.id, match: r.match, date: formatChinaDate(r.at), orgName: r.orgName, itemName: r.itemName, bodyPart: r.bodyPart, modality: r.modality, summary: r.summary }));
   const what = o.clinicType === 1 ? `检验项目：${(o.items ?? []).join('、')}` : `检查部位：${o.bodyPart ?? ''}`;

@@ -1,26 +1,24 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { prisma } from '@/lib/db';
 import { studiesInScope } from '@/lib/domain/images';
-import { recordRetrieval, retrievalBySession } from '@/lib/domain/retrieval';
+import { recordSessionRetrieval } from '@/lib/domain/retrieval';
 import { clientIp } from '@/lib/http/body';
 import { examInScope } from '@/lib/sessions';
 import { formatChinaDateTime } from '@/lib/time';
-import { outOfScope, routeSession } from '@/lib/view-access';
+import { outOfScope, routeSessionAndId } from '@/lib/view-access';
 
 export const dynamic = 'force-dynamic';
 
 /** One exam's report (and its image studies), for the session that may see it; any other id is 403. A clinician's view is recorded (调阅记录, type 2). */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
-  const session = await routeSession(request);
-  if (session instanceof NextResponse) return session;
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) return outOfScope();
+  const r = await routeSessionAndId(request, params);
+  if (r instanceof NextResponse) return r;
+  const { session, id } = r;
   const db = await prisma();
   const exam = await db.exam.findUnique({ where: { id }, include: { organization: { select: { code: true, name: true } }, reportFiles: { select: { id: true, kind: true } } } });
   // An exam that does not exist answers like one out of scope: ids reveal nothing.
   if (!exam || !examInScope(session, exam)) return outOfScope();
-  const who = retrievalBySession(session, clientIp(request.headers));
-  if (who) await recordRetrieval(db, { ...who, type: 'VIEW', examId: exam.id });
+  await recordSessionRetrieval(db, session, clientIp(request.headers), { type: 'VIEW', examId: exam.id });
   return NextResponse.json({
     id: exam.id,
     hospital: exam.organization,
