@@ -33,7 +33,10 @@ export interface IngestOptions {
 }
 
 export class DicomConflictError extends Error {
-  constructor(readonly sopInstanceUid: string) {
+  constructor(
+    readonly sopInstanceUid: string,
+    readonly sopClassUid: string,
+  ) {
     super(`SOP instance ${sopInstanceUid} is already stored with different content`);
     this.name = 'DicomConflictError';
   }
@@ -43,6 +46,13 @@ export class StudyMismatchError extends Error {
   constructor(readonly sopInstanceUid: string, readonly sopClassUid: string) {
     super(`SOP instance ${sopInstanceUid} belongs to another study than the request names`);
     this.name = 'StudyMismatchError';
+  }
+}
+
+export class InstanceTooLargeError extends DicomParseError {
+  constructor(size: number, max: number) {
+    super(`instance of ${size} bytes exceeds the limit of ${max}`);
+    this.name = 'InstanceTooLargeError';
   }
 }
 
@@ -59,14 +69,14 @@ async function existing(prisma: PrismaClient, sopInstanceUid: string) {
 
 export async function ingestDicom(prisma: PrismaClient, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
   const max = opts.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
-  if (bytes.byteLength > max) throw new DicomParseError(`instance of ${bytes.byteLength} bytes exceeds the limit of ${max}`);
+  if (bytes.byteLength > max) throw new InstanceTooLargeError(bytes.byteLength, max);
   const parsed = parseDicom(bytes);
   if (opts.studyInstanceUid && parsed.studyInstanceUid !== opts.studyInstanceUid) throw new StudyMismatchError(parsed.sopInstanceUid, parsed.sopClassUid);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
   const before = await existing(prisma, parsed.sopInstanceUid);
   if (before) {
-    if (before.sha256 !== sha256) throw new DicomConflictError(parsed.sopInstanceUid);
+    if (before.sha256 !== sha256) throw new DicomConflictError(parsed.sopInstanceUid, parsed.sopClassUid);
     return { status: 'already-stored', instance: parsed, instanceId: before.id, studyId: before.series.studyId };
   }
 
@@ -81,7 +91,7 @@ export async function ingestDicom(prisma: PrismaClient, bytes: Uint8Array, opts:
       await staged.abort();
       const winner = await existing(prisma, parsed.sopInstanceUid);
       if (winner?.sha256 === sha256) return { status: 'already-stored', instance: parsed, instanceId: winner.id, studyId: winner.series.studyId };
-      if (winner) throw new DicomConflictError(parsed.sopInstanceUid);
+      if (winner) throw new DicomConflictError(parsed.sopInstanceUid, parsed.sopClassUid);
       if (attempt >= 2) throw e;
     }
   }

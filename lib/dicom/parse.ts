@@ -2,9 +2,19 @@
 // Client-sent tags are never trusted: the index always comes from the file itself.
 import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
+import { PixelDataError, rawHeader, type Dataset, type RawHeader } from './pixels';
+
+/** What was read of an instance before it was refused (STOW reports them with the failure). */
+export interface KnownUids {
+  sopClassUid?: string;
+  sopInstanceUid?: string;
+}
 
 export class DicomParseError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly uids: KnownUids = {},
+  ) {
     super(message);
     this.name = 'DicomParseError';
   }
@@ -41,7 +51,8 @@ export interface DicomJsonAttribute {
   BulkDataURI?: string;
 }
 
-const UID = /^[0-9]+(\.[0-9]+)*$/;
+/** PS3.5 9.1: numeric components separated by dots, no leading zero in a component other than "0" itself. */
+const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
 
 type Dict = Record<string, { vr: string; Value?: unknown[] }>;
 
@@ -70,11 +81,72 @@ function personName(dict: Dict): string | null {
   return name === '' ? null : name;
 }
 
-function uid(dict: Dict, tag: string, label: string): string {
-  const v = str(dict, tag)?.replace(/\0/g, '');
-  if (!v) throw new DicomParseError(`missing ${label} (${tag})`);
-  if (!UID.test(v) || v.length > 64) throw new DicomParseError(`invalid ${label}: ${v.slice(0, 80)}`);
+/** A UI value as stored: the padding the standard allows (one trailing NUL; some writers use spaces) removed, nothing else. */
+const unpadUid = (raw: string) => raw.replace(/[\0 ]+$/, '');
+const printable = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+
+/** A UID read from the bytes: refused when it breaks the UID grammar, never rewritten. */
+function uidOf(raw: string | undefined, tag: string, label: string, known: KnownUids): string {
+  const v = raw === undefined ? '' : unpadUid(raw);
+  if (!v) throw new DicomParseError(`missing ${label} (${tag})`, known);
+  if (!UID.test(v) || v.length > 64) throw new DicomParseError(`invalid ${label} (${tag}) ${printable(v)}: a UID is dot-separated numbers without leading zeros, at most 64 characters`, known);
   return v;
+}
+
+/** The SOP Class and Instance UIDs a failure report can name, where they are valid. */
+function knownUids(h: Pick<RawHeader, 'ds' | 'text'>): KnownUids {
+  const known: KnownUids = {};
+  for (const [key, tag] of [['sopClassUid', 0x00080016], ['sopInstanceUid', 0x00080018]] as const) {
+    const el = h.ds.get(tag);
+    const v = el && !el.items ? unpadUid(h.text(el)) : '';
+    if (UID.test(v) && v.length <= 64) known[key] = v;
+  }
+  return known;
+}
+
+function rawValue(h: RawHeader, ds: Dataset | undefined, tag: string): string | undefined {
+  const el = ds?.get(Number.parseInt(tag, 16));
+  return el && !el.items ? h.text(el) : undefined;
+}
+
+/**
+ * dcmjs removes every character but digits and dots from UI values: put the values back as stored
+ * (padding removed), so that what we index and serve is what the file says.
+ */
+function restoreUids(dict: Dict, ds: Dataset | undefined, h: RawHeader) {
+  for (const [tag, attr] of Object.entries(dict)) {
+    if (!attr || typeof attr !== 'object') continue;
+    const el = ds?.get(Number.parseInt(tag, 16));
+    if (attr.vr === 'UI' && attr.Value && el && !el.items) {
+      const raw = unpadUid(h.text(el));
+      attr.Value = raw === '' ? [] : raw.split('\\');
+    } else if (attr.vr === 'SQ' && Array.isArray(attr.Value)) {
+      attr.Value.forEach((item, i) => restoreUids(item as Dict, el?.items?.[i], h));
+    }
+  }
+}
+
+/**
+ * PostgreSQL cannot store NUL in text or JSON. The standard pads a value at its end only (with a space
+ * for text): a run of NULs there is a common writer's padding and is dropped; a NUL anywhere else
+ * (inside a value, or a text value of undefined length read as text) refuses the instance.
+ */
+function checkNul(dict: Dict, known: KnownUids, path = '') {
+  const unpad = (v: unknown): unknown =>
+    typeof v === 'string' ? v.replace(/\0+$/, '') : v && typeof v === 'object' && !(v instanceof ArrayBuffer) && !ArrayBuffer.isView(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unpad(x)])) : v;
+  const hasNul = (v: unknown): boolean =>
+    typeof v === 'string' ? v.includes('\0') : Array.isArray(v) ? v.some(hasNul) : !!v && typeof v === 'object' && !(v instanceof ArrayBuffer) && !ArrayBuffer.isView(v) && Object.values(v).some(hasNul);
+  for (const [tag, attr] of Object.entries(dict)) {
+    if (!attr || typeof attr !== 'object' || !Array.isArray(attr.Value)) continue;
+    const where = `${path}(${tag.slice(0, 4)},${tag.slice(4)})`;
+    if (attr.vr === 'SQ') {
+      attr.Value.forEach((item, i) => checkNul(item as Dict, known, `${where}[${i + 1}]`));
+      continue;
+    }
+    const last = attr.Value.length - 1;
+    if (last >= 0) attr.Value[last] = unpad(attr.Value[last]);
+    if (attr.Value.some(hasNul)) throw new DicomParseError(`element ${where} contains a NUL character`, known);
+  }
 }
 
 /** Binary values are dropped from the stored metadata: they are bulk data, served from the file. */
@@ -154,22 +226,41 @@ function readHeader(bytes: Uint8Array): { meta: Dict; dict: Dict } {
 export function parseDicom(input: Uint8Array): ParsedInstance {
   if (input.byteLength < 8) throw new DicomParseError('file too short to be DICOM');
   const bytes = part10(input);
+  const known: KnownUids = {};
+  let raw: RawHeader;
+  try {
+    raw = rawHeader(bytes);
+  } catch (e) {
+    if (!(e instanceof PixelDataError)) throw e;
+    if (e.partial) Object.assign(known, knownUids(e.partial));
+    throw new DicomParseError(`malformed DICOM: ${e.message}`, known);
+  }
+  Object.assign(known, knownUids(raw));
   // dicom-parser reads every element to the end: a truncated or corrupt file fails here.
   try {
     // A Buffer: dicom-parser inflates deflated datasets with Buffer methods.
     dicomParser.parseDicom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     const reason = typeof e === 'string' ? e : ((e as { exception?: string }).exception ?? (e as Error).message);
-    throw new DicomParseError(`truncated or malformed DICOM: ${String(reason).replace(/^dicomParser[.:]\w*:?\s*/, '')}`);
+    throw new DicomParseError(`truncated or malformed DICOM: ${String(reason).replace(/^dicomParser[.:]\w*:?\s*/, '')}`, known);
   }
-  const { meta, dict } = readHeader(bytes);
-  const transferSyntaxUid = uid(meta, '00020010', 'TransferSyntaxUID');
+  const uids = {
+    transferSyntaxUid: uidOf(raw.transferSyntaxUid, '00020010', 'TransferSyntaxUID', known),
+    studyInstanceUid: uidOf(rawValue(raw, raw.ds, '0020000D'), '0020000D', 'StudyInstanceUID', known),
+    seriesInstanceUid: uidOf(rawValue(raw, raw.ds, '0020000E'), '0020000E', 'SeriesInstanceUID', known),
+    sopInstanceUid: uidOf(rawValue(raw, raw.ds, '00080018'), '00080018', 'SOPInstanceUID', known),
+    sopClassUid: uidOf(rawValue(raw, raw.ds, '00080016'), '00080016', 'SOPClassUID', known),
+  };
+  let dict: Dict;
+  try {
+    dict = readHeader(bytes).dict;
+  } catch (e) {
+    throw new DicomParseError(e instanceof DicomParseError ? e.message : `unreadable DICOM: ${(e as Error).message}`, known);
+  }
+  restoreUids(dict, raw.ds, raw);
+  checkNul(dict, known);
   return {
-    studyInstanceUid: uid(dict, '0020000D', 'StudyInstanceUID'),
-    seriesInstanceUid: uid(dict, '0020000E', 'SeriesInstanceUID'),
-    sopInstanceUid: uid(dict, '00080018', 'SOPInstanceUID'),
-    sopClassUid: uid(dict, '00080016', 'SOPClassUID'),
-    transferSyntaxUid,
+    ...uids,
     patientId: str(dict, '00100020'),
     patientName: personName(dict),
     accessionNumber: str(dict, '00080050'),
@@ -184,6 +275,6 @@ export function parseDicom(input: Uint8Array): ParsedInstance {
     rows: num(dict, '00280010'),
     columns: num(dict, '00280011'),
     numberOfFrames: num(dict, '00280008') ?? 1,
-    metadata: { ...jsonSafe(dict), '00020010': { vr: 'UI', Value: [transferSyntaxUid] } },
+    metadata: { ...jsonSafe(dict), '00020010': { vr: 'UI', Value: [uids.transferSyntaxUid] } },
   };
 }

@@ -11,6 +11,8 @@ import { inflateRawSync, inflateSync } from 'node:zlib';
 import { Decoder as LosslessJpegDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
 
 export class PixelDataError extends Error {
+  /** The top-level elements read before a malformed header stopped the walk, and their values' text. */
+  partial?: { ds: Dataset; text(el: Elem): string };
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PixelDataError';
@@ -97,27 +99,32 @@ const T = {
   pixelData: 0x7fe00010,
 } as const;
 const LONG_VR = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+/** VRs that may have an undefined length ('' is implicit VR, read as a sequence). */
+const UNDEFINED_LENGTH_VR = new Set(['SQ', 'UN', 'OB', 'OW', '']);
 /** Sequences we read inside, which implicit VR cannot announce when they have a defined length. */
 const KNOWN_SQ = new Set<number>([T.sharedGroups, T.perFrameGroups, T.frameVoi, T.pixelTransform]);
 
-interface Elem {
+export interface Elem {
   vr: string;
   offset: number;
   length: number;
   items?: Dataset[];
 }
-type Dataset = Map<number, Elem>;
+export type Dataset = Map<number, Elem>;
 interface Fragment {
   item: number; // offset of the item tag, relative to the first fragment's (what offset tables count from)
   offset: number;
   length: number;
 }
-interface Parsed {
+interface Header {
   bytes: Uint8Array; // dataset bytes: the file itself, or the inflated dataset for deflated files
   dv: DataView;
   little: boolean;
   ts: string;
   ds: Dataset;
+  pixel?: Elem;
+}
+interface Parsed extends Header {
   pixel: Elem;
   fragments?: Fragment[];
   offsets?: number[]; // Basic (or Extended) Offset Table
@@ -138,8 +145,7 @@ class Walker {
     if (o > end) throw new PixelDataError(`truncated file: ${what} runs past the end of the data`);
   }
   /** Elements in [pos, end) or up to an Item Delimitation; at depth 0 stops at PixelData (its value is not read). */
-  dataset(pos: number, end: number, depth: number, explicit: boolean): { ds: Dataset; pos: number } {
-    const ds: Dataset = new Map();
+  dataset(pos: number, end: number, depth: number, explicit: boolean, ds: Dataset = new Map()): { ds: Dataset; pos: number } {
     while (pos < end) {
       this.need(pos + 8, end, 'an element header');
       const t = this.tag(pos);
@@ -168,6 +174,8 @@ class Walker {
         return { ds, pos: start };
       }
       if (len === UNDEFINED) {
+        // Only a sequence or encapsulated data may have an undefined length (PS3.5 7.1.2); a text value never does.
+        if (!UNDEFINED_LENGTH_VR.has(vr)) throw new PixelDataError(`element ${hex(t)} (VR ${vr}) has an undefined length`);
         if (vr === 'SQ' || vr === 'UN') {
           // UN of undefined length is an implicit-VR LE sequence (CP-246)
           const r = this.items(start, end, depth + 1, vr === 'UN' ? false : explicit, true);
@@ -179,6 +187,15 @@ class Walker {
       this.need(start + len, end, `element ${hex(t)} (${len} bytes)`);
       const el: Elem = { vr, offset: start, length: len };
       if (vr === 'SQ') el.items = this.items(start, start + len, depth + 1, explicit, false).items;
+      else if (!explicit && len >= 8 && this.tag(start) === ITEM) {
+        // Implicit VR: a defined-length value that starts with an item is read as a sequence when it parses as one.
+        try {
+          el.items = this.items(start, start + len, depth + 1, explicit, false).items;
+          el.vr = 'SQ';
+        } catch {
+          /* an opaque value after all */
+        }
+      }
       ds.set(t, el);
       pos = start + len;
     }
@@ -229,24 +246,24 @@ const latin1 = (b: Uint8Array) => {
 // Parsing is cached per buffer: a WADO-RS request for many frames (or frameInfo + decodeFrame) walks the header once.
 const cache = new WeakMap<Uint8Array, Parsed>();
 
-function parse(file: Uint8Array): Parsed {
-  const hit = cache.get(file);
-  if (hit) return hit;
+/** File Meta Information and the dataset's elements up to the top-level PixelData (whose value is not read). */
+function parseHeader(file: Uint8Array): Header & { rawTransferSyntax: string } {
   if (file.length < 132 || latin1(file.subarray(128, 132)) !== 'DICM') {
     throw new PixelDataError('not a DICOM Part-10 file (no "DICM" after the 128-byte preamble)');
   }
   // File Meta Information: group 0002, always explicit VR little endian.
   const meta = new Walker(file, true);
-  let pos = 132, ts = '';
+  let pos = 132, raw = '';
   while (pos + 8 <= file.length && meta.dv.getUint16(pos, true) === 0x0002) {
     const t = meta.tag(pos), vr = latin1(file.subarray(pos + 4, pos + 6));
     const long = LONG_VR.has(vr);
     const len = long ? meta.dv.getUint32(pos + 8, true) : meta.dv.getUint16(pos + 6, true);
     const start = pos + (long ? 12 : 8);
     meta.need(start + len, file.length, `file meta element ${hex(t)}`);
-    if (t === T.transferSyntax) ts = latin1(file.subarray(start, start + len)).replace(/[\0 ]+$/, '').trim();
+    if (t === T.transferSyntax) raw = latin1(file.subarray(start, start + len));
     pos = start + len;
   }
+  const ts = raw.replace(/[\0 ]+$/, '').trim();
   if (!ts) throw new PixelDataError('file meta information has no TransferSyntaxUID');
 
   let bytes = file, start = pos;
@@ -265,10 +282,26 @@ function parse(file: Uint8Array): Parsed {
   }
   const little = ts !== TS.explicitBE;
   const w = new Walker(bytes, little);
-  const { ds } = w.dataset(start, bytes.length, 0, ts !== TS.implicitLE);
-  const pixel = ds.get(T.pixelData);
+  const top: Dataset = new Map();
+  try {
+    w.dataset(start, bytes.length, 0, ts !== TS.implicitLE, top);
+  } catch (e) {
+    // What was read before the flaw (parse.ts names the instance's UIDs in its refusal).
+    const err = asPixelDataError(e);
+    err.partial = { ds: top, text: (el) => latin1(bytes.subarray(el.offset, el.offset + el.length)) };
+    throw err;
+  }
+  return { bytes, dv: w.dv, little, ts, ds: top, pixel: top.get(T.pixelData), rawTransferSyntax: raw };
+}
+
+function parse(file: Uint8Array): Parsed {
+  const hit = cache.get(file);
+  if (hit) return hit;
+  const h = parseHeader(file);
+  const { bytes, ds, ts, little, pixel } = h;
   if (!pixel) throw new PixelDataError('no pixel data (7FE0,0010) in this object');
-  const p: Parsed = { bytes, dv: w.dv, little, ts, ds, pixel };
+  const w = new Walker(bytes, little);
+  const p: Parsed = { bytes, dv: h.dv, little, ts, ds, pixel };
   if (pixel.length === UNDEFINED) {
     const all: Fragment[] = [];
     w.fragments(pixel.offset, bytes.length, all);
@@ -291,6 +324,21 @@ function parse(file: Uint8Array): Parsed {
   }
   cache.set(file, p);
   return p;
+}
+
+/** The raw elements of a Part-10 file up to PixelData, for reading values exactly as stored (parse.ts). */
+export interface RawHeader {
+  /** TransferSyntaxUID (0002,0010) as stored, padding included. */
+  transferSyntaxUid: string;
+  ds: Dataset;
+  /** An element's value bytes as Latin-1 text, padding included. */
+  text(el: Elem): string;
+}
+export function rawHeader(file: Uint8Array): RawHeader {
+  return guarded(() => {
+    const h = parseHeader(file);
+    return { transferSyntaxUid: h.rawTransferSyntax, ds: h.ds, text: (el) => latin1(h.bytes.subarray(el.offset, el.offset + el.length)) };
+  });
 }
 
 // ---------------------------------------------------------------- attribute values

@@ -1,7 +1,7 @@
 // STOW-RS: a multipart/related body of DICOM instances; each part is ingested on its own (a bad
 // part does not stop the good ones) and the outcome of each is reported in the DICOM JSON response.
 import type { PrismaClient } from '@prisma/client';
-import { DicomConflictError, ingestDicom, StudyMismatchError } from './ingest';
+import { DicomConflictError, ingestDicom, InstanceTooLargeError, StudyMismatchError } from './ingest';
 import { contentTypeParam, MultipartError, parseMultipart } from './multipart';
 import { DicomParseError, type DicomJsonAttribute } from './parse';
 
@@ -61,14 +61,19 @@ export async function stow(
         },
       };
     } catch (e) {
-      if (e instanceof StudyMismatchError) {
-        return { failed: { '00081150': { vr: 'UI', Value: [e.sopClassUid] }, '00081155': { vr: 'UI', Value: [e.sopInstanceUid] }, '00081197': { vr: 'US', Value: [STUDY_MISMATCH] } } };
-      }
-      const reason = e instanceof DicomConflictError ? DUPLICATE_SOP : e instanceof DicomParseError ? (/exceeds the limit/.test(e.message) ? OUT_OF_RESOURCES : CANNOT_UNDERSTAND) : PROCESSING_FAILURE;
+      const reason =
+        e instanceof StudyMismatchError ? STUDY_MISMATCH
+        : e instanceof DicomConflictError ? DUPLICATE_SOP
+        : e instanceof InstanceTooLargeError ? OUT_OF_RESOURCES
+        : e instanceof DicomParseError ? CANNOT_UNDERSTAND
+        : PROCESSING_FAILURE;
       if (reason === PROCESSING_FAILURE) console.error(`[stow] part failed: ${(e as Error).message}`);
+      // The instance's UIDs when it was readable that far, so a client can match the entry without counting.
+      const uids = e instanceof DicomParseError ? e.uids : e instanceof DicomConflictError || e instanceof StudyMismatchError ? e : {};
       return {
         failed: {
-          ...(e instanceof DicomConflictError ? { '00081155': { vr: 'UI', Value: [e.sopInstanceUid] } } : {}),
+          ...(uids.sopClassUid ? { '00081150': { vr: 'UI', Value: [uids.sopClassUid] } } : {}),
+          ...(uids.sopInstanceUid ? { '00081155': { vr: 'UI', Value: [uids.sopInstanceUid] } } : {}),
           '00081197': { vr: 'US', Value: [reason] },
         },
       };
