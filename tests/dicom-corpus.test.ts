@@ -6,13 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encode as jpegjsEncode } from 'jpeg-js';
 import { GET as dicomwebGet, POST as dicomwebPost } from '@/app/dicomweb/[...path]/route';
+import { GET as wadoUri } from '@/app/wado/route';
+import { concatBytes as concat } from '@/lib/bytes';
+import { encodeRleFrame } from '@/lib/dicom/synth';
 import { issueAccessToken } from '@/lib/links/issue';
 import { saveClient } from '@/lib/links/clients';
 import { multipartRelated } from '@/lib/dicom/multipart';
 import { blobStore } from '@/lib/store/blobs';
 import { appDatabase, type AppDatabase } from './support/app-db';
-import { craft, element, newUid, SOP, TS, type Crafted } from './support/craft';
+import { craft, element, encapsulated, gradient16, item, newUid, SOP, TS, type Attr, type Crafted } from './support/craft';
 
 const ORIGIN = 'http://yy.test';
 let db: AppDatabase;
@@ -44,7 +48,7 @@ interface Bad {
   code?: number;
   uids?: { sopClassUid?: boolean; sopInstanceUid?: boolean };
 }
-const counts = { tried: 0, refused: 0, stored: 0, serverErrors: 0 };
+const counts = { tried: 0, refused: 0, stored: 0, serverErrors: 0, retrievals: 0, retrieval5xx: 0 };
 
 async function expectRefused(c: Bad) {
   const before = { rows: await rows(), files: storedFiles().length };
@@ -79,7 +83,7 @@ beforeAll(async () => {
   token = (await issueAccessToken(db.prisma, 'H1', 'pacs')).token;
 }, 120_000);
 afterAll(async () => {
-  console.log(`[corpus] tried ${counts.tried}, refused ${counts.refused}, stored ${counts.stored} (controls), 5xx ${counts.serverErrors}`);
+  console.log(`[corpus] STOW: tried ${counts.tried}, refused ${counts.refused}, stored ${counts.stored} (controls), 5xx ${counts.serverErrors}; retrieval of stored-but-unservable data: ${counts.retrievals} requests, 5xx ${counts.retrieval5xx}`);
   await db?.dispose();
 });
 
@@ -152,6 +156,132 @@ describe('failure entries', () => {
       [SOP.sc, nul.sopInstanceUid, 0xc000],
       [SOP.ct, good.sopInstanceUid, 0x0111],
     ]);
+  });
+});
+
+// ---------------------------------------------------------------- pixel data we could not serve
+const us = (...v: number[]): Attr => ({ vr: 'US', value: v });
+const is = (v: string): Attr => ({ vr: 'IS', value: v });
+/** A 16×16 colour JPEG baseline frame (jpeg-js writes 3-component YCbCr). */
+function jpegFrame(seed: number): Uint8Array {
+  const rgba = new Uint8Array(16 * 16 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * (seed + 3)) % 251));
+  return new Uint8Array(jpegjsEncode({ data: rgba, width: 16, height: 16 }, 90).data);
+}
+const jpegImage = { 0x00280002: us(3), 0x00280004: { vr: 'CS', value: 'YBR_FULL_422' }, 0x00280006: us(0), 0x00280010: us(16), 0x00280011: us(16), 0x00280100: us(8), 0x00280101: us(8), 0x00280102: us(7) };
+const jpeg = (frames: Uint8Array[], opts: { ts?: string; delimiter?: boolean } = {}) =>
+  craft({ ts: opts.ts ?? TS.jpegBaseline, set: { ...jpegImage, 0x00280008: is(String(frames.length)) }, pixels: { element: encapsulated(frames, opts) } });
+const garbage = (n: number, seed = 1) => new Uint8Array(n).map((_, i) => (i * 131 + seed * 17) % 256);
+/** An RLE frame of the default 8×8 16-bit image. */
+const rleFrame = () => encodeRleFrame(new Uint16Array(64).map((_, i) => (i * 37) % 4096), 8, 8, 2);
+
+describe('pixel data the server could not serve is refused at ingest', () => {
+  const bad: Bad[] = [
+    { name: 'native pixel data one frame short', file: craft({ set: { 0x00280008: is('2') }, pixels: gradient16(64) }) },
+    { name: 'native pixel data two bytes short', file: craft({ pixels: gradient16(63) }) },
+    { name: 'a CT image without pixel data', file: craft({ pixels: null }) },
+    { name: 'Rows 0', file: craft({ set: { 0x00280010: us(0) } }) },
+    { name: 'Rows 65535', file: craft({ set: { 0x00280010: us(65535) } }) },
+    { name: 'Columns absent', file: craft({ set: { 0x00280011: null } }) },
+    { name: 'BitsAllocated 0', file: craft({ set: { 0x00280100: us(0) } }) },
+    { name: 'BitsAllocated 12', file: craft({ set: { 0x00280100: us(12) } }) },
+    { name: 'SamplesPerPixel 2', file: craft({ set: { 0x00280002: us(2) } }) },
+    { name: 'NumberOfFrames 2000000000', file: craft({ set: { 0x00280008: is('2000000000') } }) },
+    { name: 'NumberOfFrames 0', file: craft({ set: { 0x00280008: is('0') } }) },
+    { name: 'NumberOfFrames -1', file: craft({ set: { 0x00280008: is('-1') } }) },
+    { name: 'an unknown transfer syntax', file: craft({ ts: '1.2.840.10008.1.2.4.999', pixels: { element: encapsulated([garbage(40)]) } }) },
+    { name: 'HTJ2K, which we cannot decode or check', file: craft({ ts: TS.htj2k, pixels: { element: encapsulated([garbage(40)]) } }) },
+    { name: 'fragments without a sequence delimiter', file: jpeg([jpegFrame(1)], { delimiter: false }) },
+    {
+      name: 'a fragment running past the end of the file',
+      file: craft({ ts: TS.jpegBaseline, set: jpegImage, pixels: { element: concat([element(0x7fe00010, { vr: 'OB', value: new Uint8Array(0), undefinedLength: true }), item(0xe000), item(0xe000, jpegFrame(1), 100000)]) } }),
+    },
+    { name: 'garbage inside an encapsulated JPEG frame', file: jpeg([garbage(600)]) },
+    { name: 'a good first JPEG frame and a garbage last one', file: jpeg([jpegFrame(1), jpegFrame(2), garbage(600, 3)]) },
+    { name: 'more frames declared than fragments', file: craft({ ts: TS.jpegBaseline, set: { ...jpegImage, 0x00280008: is('3') }, pixels: { element: encapsulated([jpegFrame(1), jpegFrame(2)]) } }) },
+    { name: 'garbage in a JPEG 4.55 frame (markers checked)', file: jpeg([concat([new Uint8Array([0xff, 0xd8]), garbage(300), new Uint8Array([0xff, 0xd9])])], { ts: TS.jpegProgressive }) },
+    { name: 'a JPEG 4.55 frame of another size', file: craft({ ts: TS.jpegProgressive, set: { ...jpegImage, 0x00280010: us(32) }, pixels: { element: encapsulated([jpegFrame(1)]) } }) },
+    { name: 'an RLE frame with a broken header', file: craft({ ts: TS.rle, pixels: { element: encapsulated([concat([new Uint8Array([5, 0, 0, 0]), garbage(100)])]) } }) },
+    { name: 'a deflated dataset that does not inflate', file: craft({ ts: TS.deflatedLE, rawDeflate: true }), uids: { sopClassUid: false, sopInstanceUid: false } },
+  ];
+  it.each(bad.map((c) => [c.name, c] as const))('refuses %s with 0xC000', async (_, c) => expectRefused(c));
+
+  it.each([
+    ['a two-frame JPEG baseline image', jpeg([jpegFrame(1), jpegFrame(2)])],
+    ['a JPEG 4.55 frame with well-formed markers (served as stored)', jpeg([jpegFrame(1)], { ts: TS.jpegProgressive })],
+    ['RLE', craft({ ts: TS.rle, pixels: { element: encapsulated([rleFrame()]) } })],
+    ['implicit VR little endian', craft({ ts: TS.implicitLE })],
+    ['explicit VR big endian', craft({ ts: TS.explicitBE, pixels: gradient16(64).map((_, i, a) => a[i ^ 1]) })],
+    ['deflated', craft({ ts: TS.deflatedLE })],
+    ['32-bit native samples', craft({ set: { 0x00280100: us(32), 0x00280101: us(32), 0x00280102: us(31) }, pixels: new Uint8Array(8 * 8 * 4).map((_, i) => i) })],
+    ['native pixel data longer than needed', craft({ pixels: gradient16(80) })],
+    ['a Basic Text SR (no pixel data needed)', craft({ set: { 0x00080016: { vr: 'UI', value: SOP.basicTextSr }, 0x00280010: null, 0x00280011: null }, pixels: null })],
+  ] as const)('stores %s and serves its frames', async (name, file) => {
+    const { url, metadata } = await expectStored(name, file);
+    if (!metadata['7FE00010']) return;
+    const stored = await get(`${url}/frames/1`, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' });
+    expect(stored.status, name).toBe(200);
+    const rendered = await get(`${url}/rendered`, { accept: 'image/png' });
+    expect(rendered.status, name).toBe(name.includes('4.55') ? 406 : 200);
+  });
+});
+
+describe('retrieval never answers 500 for stored data', () => {
+  /** Indexes a file the way an older version would have stored it: no checks, straight into the store. */
+  async function storeUnchecked(file: Crafted, ts: string, opts: { frames?: number; missing?: boolean } = {}) {
+    const key = `dicom/unchecked/${file.sopInstanceUid}.dcm`;
+    if (!opts.missing) await blobStore().put(key, file.bytes);
+    const study = await db.prisma.dicomStudy.create({ data: { studyInstanceUid: file.studyInstanceUid, organizationCode: 'H1', modalities: ['CT'] } });
+    const series = await db.prisma.dicomSeries.create({ data: { seriesInstanceUid: file.seriesInstanceUid, studyId: study.id, modality: 'CT', numberOfInstances: 1 } });
+    await db.prisma.dicomInstance.create({
+      data: { sopInstanceUid: file.sopInstanceUid, seriesId: series.id, sopClassUid: file.sopClassUid, transferSyntaxUid: ts, rows: 16, columns: 16, numberOfFrames: opts.frames ?? 1, blobKey: key, size: file.bytes.length, sha256: '-', metadata: {} },
+    });
+    return `/dicomweb/studies/${file.studyInstanceUid}/series/${file.seriesInstanceUid}/instances/${file.sopInstanceUid}`;
+  }
+  const asStored = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' };
+  const statuses = async (file: Crafted, url: string) => {
+    const uri = (type: string, extra = '') => wadoUri(req(`/wado?requestType=WADO&studyUID=${file.studyInstanceUid}&seriesUID=${file.seriesInstanceUid}&objectUID=${file.sopInstanceUid}&contentType=${type}${extra}`));
+    const out = {
+      instance: (await get(url)).status,
+      metadata: (await get(`${url}/metadata`)).status,
+      framesDecoded: (await get(`${url}/frames/1`)).status,
+      framesAsStored: (await get(`${url}/frames/1`, asStored)).status,
+      rendered: (await get(`${url}/rendered`)).status,
+      thumbnail: (await get(`${url}/thumbnail`)).status,
+      frameRendered: (await get(`${url}/frames/1/rendered`)).status,
+      bulk: (await get(`${url}/bulk/7FE00010`)).status,
+      wadoJpeg: (await uri('image/jpeg')).status,
+      wadoBadFrame: (await uri('image/jpeg', '&frameNumber=abc')).status,
+      wadoDicom: (await uri('application/dicom')).status,
+    };
+    counts.retrievals += Object.keys(out).length;
+    counts.retrieval5xx += Object.values(out).filter((st) => st >= 500).length;
+    return out;
+  };
+
+  it('a frame that cannot be decoded: 422 with the reason; as stored it is still served', async () => {
+    const file = jpeg([garbage(600)]);
+    const url = await storeUnchecked(file, TS.jpegBaseline);
+    expect(await statuses(file, url)).toEqual({ instance: 200, metadata: 200, framesDecoded: 422, framesAsStored: 200, rendered: 422, thumbnail: 422, frameRendered: 422, bulk: 200, wadoJpeg: 422, wadoBadFrame: 404, wadoDicom: 200 });
+    expect((await (await get(`${url}/rendered`)).json()).error).toMatch(/frame 1: .*libjpeg-turbo/);
+  });
+
+  it('fragments without a delimiter and native data too short: 422 wherever the frames are needed', async () => {
+    const broken = jpeg([jpegFrame(1)], { delimiter: false });
+    expect(await statuses(broken, await storeUnchecked(broken, TS.jpegBaseline))).toEqual({ instance: 200, metadata: 200, framesDecoded: 422, framesAsStored: 422, rendered: 422, thumbnail: 422, frameRendered: 422, bulk: 422, wadoJpeg: 422, wadoBadFrame: 404, wadoDicom: 200 });
+    const short = craft({ set: { 0x00280010: us(16), 0x00280011: us(16) }, pixels: gradient16(64) });
+    expect(await statuses(short, await storeUnchecked(short, TS.explicitLE))).toEqual({ instance: 200, metadata: 200, framesDecoded: 422, framesAsStored: 422, rendered: 422, thumbnail: 422, frameRendered: 422, bulk: 200, wadoJpeg: 422, wadoBadFrame: 404, wadoDicom: 200 });
+  });
+
+  it('a transfer syntax we only pass through: 406 for decoded frames and renderings', async () => {
+    const file = jpeg([jpegFrame(1)], { ts: TS.jpegProgressive });
+    expect(await statuses(file, await storeUnchecked(file, TS.jpegProgressive))).toEqual({ instance: 200, metadata: 200, framesDecoded: 406, framesAsStored: 200, rendered: 406, thumbnail: 406, frameRendered: 406, bulk: 200, wadoJpeg: 406, wadoBadFrame: 404, wadoDicom: 200 });
+  });
+
+  it('a missing stored file: 410 with the reason', async () => {
+    const file = craft({ set: { 0x00280010: us(16), 0x00280011: us(16) }, pixels: gradient16(256) });
+    const url = await storeUnchecked(file, TS.explicitLE, { missing: true });
+    expect(await statuses(file, url)).toEqual({ instance: 410, metadata: 200, framesDecoded: 410, framesAsStored: 410, rendered: 410, thumbnail: 410, frameRendered: 410, bulk: 410, wadoJpeg: 410, wadoBadFrame: 404, wadoDicom: 410 });
+    expect((await (await get(url)).json()).error).toContain('missing');
   });
 });
 

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { blobStore, type BlobStore } from '../store/blobs';
-import { DicomParseError, parseDicom, type ParsedInstance } from './parse';
+import { DicomParseError, inspectDicom, type ParsedInstance } from './parse';
 
 export type IngestStatus = 'stored' | 'already-stored';
 
@@ -70,7 +70,7 @@ async function existing(prisma: PrismaClient, sopInstanceUid: string) {
 export async function ingestDicom(prisma: PrismaClient, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
   const max = opts.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
   if (bytes.byteLength > max) throw new InstanceTooLargeError(bytes.byteLength, max);
-  const parsed = parseDicom(bytes);
+  const parsed = await inspectDicom(bytes);
   if (opts.studyInstanceUid && parsed.studyInstanceUid !== opts.studyInstanceUid) throw new StudyMismatchError(parsed.sopInstanceUid, parsed.sopClassUid);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 

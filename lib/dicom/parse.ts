@@ -2,7 +2,7 @@
 // Client-sent tags are never trusted: the index always comes from the file itself.
 import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
-import { PixelDataError, rawHeader, type Dataset, type RawHeader } from './pixels';
+import { checkServable, PixelDataError, rawHeader, type Dataset, type RawHeader } from './pixels';
 
 /** What was read of an instance before it was refused (STOW reports them with the failure). */
 export interface KnownUids {
@@ -277,4 +277,20 @@ export function parseDicom(input: Uint8Array): ParsedInstance {
     numberOfFrames: num(dict, '00280008') ?? 1,
     metadata: { ...jsonSafe(dict), '00020010': { vr: 'UI', Value: [uids.transferSyntaxUid] } },
   };
+}
+
+/**
+ * What ingest stores: the parsed instance, once we know we can serve its pixel data (see checkServable
+ * for what is refused). Rows, Columns and NumberOfFrames in the index are the checked ones; an object
+ * without pixel data has none.
+ */
+export async function inspectDicom(input: Uint8Array): Promise<ParsedInstance> {
+  const parsed = parseDicom(input);
+  try {
+    const pixels = await checkServable(part10(input), parsed.sopClassUid);
+    return { ...parsed, rows: pixels?.rows ?? null, columns: pixels?.columns ?? null, numberOfFrames: pixels?.numberOfFrames ?? 1 };
+  } catch (e) {
+    if (e instanceof PixelDataError) throw new DicomParseError(`pixel data cannot be served: ${e.message}`, { sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid });
+    throw e;
+  }
 }

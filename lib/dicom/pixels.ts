@@ -45,7 +45,7 @@ export interface FrameInfo {
   windowCenter?: number;
   windowWidth?: number;
 }
-export type Samples = Int16Array | Uint16Array | Uint8Array;
+export type Samples = Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
 export interface DecodedFrame {
   info: FrameInfo;
   pixels: Samples;
@@ -70,6 +70,35 @@ const TS = {
 const NATIVE = new Set<string>([TS.implicitLE, TS.explicitLE, TS.deflatedLE, TS.explicitBE]);
 /** Transfer syntaxes decodeFrame handles (JPEG 4.50/4.51 at 8 or 12 bits precision). */
 export const DECODABLE_TRANSFER_SYNTAXES: ReadonlySet<string> = new Set(Object.values(TS));
+/** JPEG spectral selection (4.53) and full progression (4.55): served as stored only; ingest checks their markers. */
+const JPEG_PROGRESSIVE = new Set(['1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55']);
+/** Transfer syntaxes we accept: the ones we decode, and the two we can only check and pass through. */
+export const STORABLE_TRANSFER_SYNTAXES: ReadonlySet<string> = new Set([...DECODABLE_TRANSFER_SYNTAXES, ...JPEG_PROGRESSIVE]);
+
+/** Largest Rows or Columns accepted at ingest (the largest radiographs are about 5000). */
+export const MAX_DIMENSION = 16384;
+/** Largest decoded frame accepted at ingest, bytes: decoding one must fit in memory. */
+const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Image SOP classes (PS3.4 B.5): their IODs require the Image Pixel module, so an instance of one
+ * without PixelData cannot be shown and is refused.
+ */
+export const IMAGE_SOP_CLASSES: ReadonlySet<string> = new Set(
+  [
+    '1', '1.1', '1.1.1', '1.2', '1.2.1', '1.3', '1.3.1', // CR, DX, MG, intra-oral
+    '2', '2.1', '2.2', // CT, enhanced CT, legacy converted enhanced CT
+    '3', '3.1', '6', '6.1', '6.2', // ultrasound
+    '4', '4.1', '4.3', '4.4', // MR, enhanced MR, enhanced MR colour, legacy converted enhanced MR
+    '7', '7.1', '7.2', '7.3', '7.4', // secondary capture
+    '12.1', '12.1.1', '12.2', '12.2.1', '13.1.1', '13.1.2', '13.1.3', '13.1.4', '13.1.5', // XA, RF, 3D X-ray, breast tomosynthesis and projection
+    '14.1', '14.2', // intravascular OCT
+    '20', '128', '128.1', '130', // NM, PET, enhanced PET
+    '481.1', // RT image
+    '66.4', // segmentation
+    '77.1.1', '77.1.1.1', '77.1.2', '77.1.2.1', '77.1.3', '77.1.4', '77.1.4.1', '77.1.5.1', '77.1.5.2', '77.1.5.4', '77.1.6', '77.1.7', // visible light
+  ].map((s) => `1.2.840.10008.5.1.4.1.1.${s}`),
+);
 
 // ---------------------------------------------------------------- header walk
 const UNDEFINED = 0xffffffff;
@@ -514,6 +543,24 @@ export function encodedFrame(file: Uint8Array, frame: number): Uint8Array {
   });
 }
 
+/**
+ * The value of a top-level element as stored (a BulkDataURI's target); encapsulated pixel data is given
+ * as its frames' bytes, one after the other. Undefined when the object has no such element.
+ */
+export function elementValue(file: Uint8Array, tag: number): Uint8Array | undefined {
+  return guarded(() => {
+    if (tag === T.pixelData) {
+      const p = parse(file);
+      if (!p.fragments) return p.bytes.subarray(p.pixel.offset, p.pixel.offset + p.pixel.length);
+      const info = infoOf(p);
+      return concat(Array.from({ length: info.numberOfFrames }, (_, k) => frameBytes(p, info, k + 1)));
+    }
+    const h = parseHeader(file), el = h.ds.get(tag);
+    if (!el || el.items || el.length === UNDEFINED) return undefined;
+    return h.bytes.subarray(el.offset, el.offset + el.length);
+  });
+}
+
 // ---------------------------------------------------------------- wasm codecs
 interface WasmFrameInfo {
   width: number;
@@ -609,8 +656,8 @@ function samplesOf(bytes: Uint8Array, bitsPerSample: number, signed = false): Ar
 }
 
 /** Planar (RRR…GGG…BBB…) → interleaved. */
-function interleave(src: ArrayLike<number>, n: number): Uint16Array {
-  const out = new Uint16Array(n * 3);
+function interleave(src: ArrayLike<number>, n: number): Uint16Array | Uint32Array {
+  const out = src instanceof Uint32Array ? new Uint32Array(n * 3) : new Uint16Array(n * 3);
   for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = src[c * n + i];
   return out;
 }
@@ -882,7 +929,7 @@ function jpegPrecision(d: Uint8Array): number {
 
 // ---------------------------------------------------------------- colour and bit depth
 /** In-place YCbCr → RGB (PS3.3 C.7.6.3.1.2); PARTIAL uses the studio-range equations. */
-function ybrToRgb(px: Uint16Array | Uint8Array | Int16Array, pi: string, bits: number) {
+function ybrToRgb(px: Samples, pi: string, bits: number) {
   const max = (1 << bits) - 1, c = 1 << (bits - 1), k = 1 << (bits - 8);
   const clip = (v: number) => (v < 0 ? 0 : v > max ? max : Math.round(v));
   const partial = pi.startsWith('YBR_PARTIAL');
@@ -901,7 +948,7 @@ function ybrToRgb(px: Uint16Array | Uint8Array | Int16Array, pi: string, bits: n
  */
 function toSamples(src: ArrayLike<number>, n: number, info: FrameInfo, mode: 'raw' | 'values'): Samples {
   const { bitsAllocated: ba, bitsStored: bs, pixelRepresentation: pr } = info;
-  const out = ba > 8 ? (pr ? new Int16Array(n) : new Uint16Array(n)) : new Uint8Array(n);
+  const out = ba > 16 ? (pr ? new Int32Array(n) : new Uint32Array(n)) : ba > 8 ? (pr ? new Int16Array(n) : new Uint16Array(n)) : new Uint8Array(n);
   const mask = bs >= 32 ? -1 : 2 ** bs - 1, sign = 2 ** (bs - 1);
   const lo = pr ? -sign : 0, hi = pr ? sign - 1 : mask;
   for (let i = 0; i < n; i++) {
@@ -923,6 +970,10 @@ function nativeValues(data: Uint8Array, info: FrameInfo, little: boolean, vr: st
   else if (ba === 16) {
     const u = new Uint16Array(data.length >> 1), [a, b] = little ? [0, 1] : [1, 0];
     for (let i = 0; i < u.length; i++) u[i] = data[2 * i + a] | (data[2 * i + b] << 8);
+    v = u;
+  } else if (ba === 32) {
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength), u = new Uint32Array(data.length >> 2);
+    for (let i = 0; i < u.length; i++) u[i] = dv.getUint32(4 * i, little);
     v = u;
   } else if (ba === 1) v = new Uint8Array(data.length * 8).map((_, i) => (data[i >> 3] >> (i & 7)) & 1).subarray(0, n * info.samplesPerPixel);
   else throw new PixelDataError(`BitsAllocated ${ba} cannot be decoded`);
@@ -971,7 +1022,8 @@ async function decode(p: Parsed, frame: number): Promise<DecodedFrame> {
   } else if (ts === TS.jpegLossless || ts === TS.jpegLosslessSV1) {
     const dec = new LosslessJpegDecoder();
     try {
-      values = dec.decode(data.slice().buffer, 0, data.length, info.bitsAllocated > 8 ? 2 : 1);
+      // A copy: the decoder reads the whole ArrayBuffer (and a Buffer's slice() is a view, not a copy).
+      values = dec.decode(new Uint8Array(data).buffer, 0, data.length, info.bitsAllocated > 8 ? 2 : 1);
     } catch (e) {
       throw new PixelDataError(`JPEG lossless decoder cannot decode the frame: ${(e as Error)?.message ?? e}`);
     }
@@ -1002,6 +1054,95 @@ async function decode(p: Parsed, frame: number): Promise<DecodedFrame> {
   };
 }
 
+// ---------------------------------------------------------------- ingest: can we serve it?
+/**
+ * Whether every frame of this object can be served: a sane pixel description, pixel data long enough
+ * (native) or properly encapsulated and split into frames, and the first and last frame decoding (or,
+ * for JPEG 4.53/4.55 which we only pass through, well-formed JPEG markers). Throws PixelDataError with
+ * the reason; returns the object's size in pixels and frames, or null when it has no pixel data and
+ * its SOP class does not need any.
+ */
+export async function checkServable(file: Uint8Array, sopClassUid: string): Promise<{ rows: number; columns: number; numberOfFrames: number } | null> {
+  try {
+    const h = parseHeader(file);
+    if (!STORABLE_TRANSFER_SYNTAXES.has(h.ts)) throw new PixelDataError(`transfer syntax ${h.ts} is not one this server can serve`);
+    if (!h.pixel) {
+      if (IMAGE_SOP_CLASSES.has(sopClassUid)) throw new PixelDataError(`an image (SOP class ${sopClassUid}) without pixel data (7FE0,0010)`);
+      return null;
+    }
+    const p = parse(file);
+    const info = servableInfo(p);
+    const n = info.numberOfFrames;
+    for (const frame of new Set([1, n])) {
+      if (JPEG_PROGRESSIVE.has(p.ts)) checkJpegMarkers(frameBytes(p, info, frame), info, frame);
+      else await decode(p, frame);
+    }
+    return { rows: info.rows, columns: info.columns, numberOfFrames: n };
+  } catch (e) {
+    throw asPixelDataError(e);
+  }
+}
+
+/** The pixel description, refused where it is absent, absurd or beyond what we decode. */
+function servableInfo(p: Parsed): FrameInfo {
+  const { ds } = p;
+  for (const [name, t] of [['Rows', T.rows], ['Columns', T.columns]] as const) {
+    const v = us(p, ds, t);
+    if (!v || v > MAX_DIMENSION) throw new PixelDataError(`${name} ${v ?? '(absent)'} is not in 1..${MAX_DIMENSION}`);
+  }
+  const ba = us(p, ds, T.bitsAllocated);
+  if (ba === undefined || ![1, 8, 16, 32].includes(ba)) throw new PixelDataError(`BitsAllocated ${ba ?? '(absent)'} is not 1, 8, 16 or 32`);
+  const frames = text(p, ds, T.frames);
+  if (frames !== undefined) {
+    const n = Number(frames);
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new PixelDataError(`NumberOfFrames ${frames} is not a frame count`);
+  }
+  const info = infoOf(p);
+  const frameBytes = info.rows * info.columns * info.samplesPerPixel * Math.max(info.bitsAllocated / 8, 1);
+  if (frameBytes > MAX_FRAME_BYTES) throw new PixelDataError(`a frame of ${info.columns}×${info.rows}×${info.samplesPerPixel} samples is larger than ${MAX_FRAME_BYTES} bytes`);
+  return info;
+}
+
+/**
+ * A JPEG stream we cannot decode: its marker segments must be well formed (SOI first, every segment
+ * inside the data, a frame header matching the image, scans, EOI at the end).
+ */
+function checkJpegMarkers(d: Uint8Array, info: FrameInfo, frame: number) {
+  const bad = (why: string) => new PixelDataError(`frame ${frame}: ${why}`);
+  if (d[0] !== 0xff || d[1] !== 0xd8) throw bad('JPEG stream does not start with SOI');
+  let end = d.length;
+  while (end > 2 && d[end - 1] === 0) end--; // even-length padding of the fragment
+  if (d[end - 2] !== 0xff || d[end - 1] !== 0xd9) throw bad('JPEG stream does not end with EOI');
+  let i = 2, sof = false, scans = 0;
+  while (i < end - 2) {
+    if (d[i] !== 0xff) throw bad(`JPEG marker expected at byte ${i}`);
+    while (d[i + 1] === 0xff) i++; // fill bytes
+    const m = d[i + 1];
+    if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+      i += 2;
+      continue;
+    }
+    if (m === 0xd8 || m === 0xd9 || m === 0x00) throw bad(`unexpected JPEG marker FF${m.toString(16).padStart(2, '0')} at byte ${i}`);
+    const len = (d[i + 2] << 8) | d[i + 3];
+    if (len < 2 || i + 2 + len > end) throw bad(`JPEG segment FF${m.toString(16)} at byte ${i} runs past the end`);
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      const height = (d[i + 5] << 8) | d[i + 6], width = (d[i + 7] << 8) | d[i + 8], components = d[i + 9];
+      if (width !== info.columns || (height !== 0 && height !== info.rows) || components !== info.samplesPerPixel) {
+        throw bad(`JPEG frame is ${width}×${height}×${components}, the header says ${info.columns}×${info.rows}×${info.samplesPerPixel}`);
+      }
+      sof = true;
+    }
+    i += 2 + len;
+    if (m === 0xda) {
+      if (!sof) throw bad('JPEG scan before its frame header');
+      scans++;
+      // Entropy-coded data runs to the next marker that is not a stuffed FF00 or a restart marker.
+      while (i < end - 2 && !(d[i] === 0xff && d[i + 1] !== 0 && !(d[i + 1] >= 0xd0 && d[i + 1] <= 0xd7))) i++;
+    }
+  }
+  if (!sof || !scans) throw bad('JPEG stream has no frame header or no scan');
+}
+
 /**
  * Little-endian bytes of decoded samples, as Explicit VR Little Endian carries them (1-bit data re-packed).
  * 8-bit samples are returned as is (same memory as decoded.pixels).
@@ -1014,10 +1155,7 @@ export function nativeFrameBytes(decoded: DecodedFrame): Uint8Array {
     return out;
   }
   if (pixels instanceof Uint8Array) return pixels;
-  const out = new Uint8Array(pixels.length * 2);
-  for (let i = 0; i < pixels.length; i++) {
-    out[2 * i] = pixels[i] & 0xff;
-    out[2 * i + 1] = (pixels[i] >> 8) & 0xff;
-  }
+  const size = pixels.BYTES_PER_ELEMENT, out = new Uint8Array(pixels.length * size);
+  for (let i = 0; i < pixels.length; i++) for (let b = 0; b < size; b++) out[size * i + b] = (pixels[i] >> (8 * b)) & 0xff;
   return out;
 }

@@ -1,11 +1,10 @@
 // WADO-RS and WADO-URI: instances as stored (byte for byte), metadata in the DICOM JSON model with
 // BulkDataURIs, frames with transfer-syntax negotiation, rendered images and thumbnails.
-import dicomParser from 'dicom-parser';
 import type { DicomInstance, Prisma, PrismaClient } from '@prisma/client';
 import { blobStore } from '../store/blobs';
 import { contentTypeParam, multipartStream, newBoundary, type Part } from './multipart';
 import type { DicomJsonAttribute } from './parse';
-import { DECODABLE_TRANSFER_SYNTAXES, decodeFrame, encodedFrame, nativeFrameBytes, PixelDataError } from './pixels';
+import { DECODABLE_TRANSFER_SYNTAXES, decodeFrame, elementValue, encodedFrame, nativeFrameBytes, PixelDataError } from './pixels';
 import { renderFrame } from './render';
 
 export const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -43,10 +42,23 @@ export async function instancesFor(prisma: PrismaClient, readable: Prisma.DicomS
   return rows;
 }
 
+/** The stored file is gone (deleted or lost outside the app): 410, never a server error. */
+const missing = (i: InstanceRow) => new WadoError(410, `the stored file of instance ${i.sopInstanceUid} is missing`);
+
 async function bytesOf(i: InstanceRow): Promise<Uint8Array> {
   const b = await blobStore().get(i.blobKey);
-  if (!b) throw new WadoError(500, `stored file missing for ${i.sopInstanceUid}`);
+  if (!b) throw missing(i);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Stored pixel data that cannot be decoded or split into frames is the data's fault: 422 with the reason. */
+async function fromPixels<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof PixelDataError) throw new WadoError(422, `${what}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function instanceUrl(base: string, i: InstanceRow): string {
@@ -66,12 +78,14 @@ function acceptedSyntax(accept: string, mediaType: string): { ok: boolean; synta
 }
 
 /** Whole instances, multipart/related; type="application/dicom", streamed one file at a time. */
-export function retrieveInstances(rows: InstanceRow[], accept: string): { body: ReadableStream<Uint8Array>; contentType: string } {
+export async function retrieveInstances(rows: InstanceRow[], accept: string): Promise<{ body: ReadableStream<Uint8Array>; contentType: string }> {
   const a = acceptedSyntax(accept, 'application/dicom');
   if (!a.ok) throw new WadoError(406, 'instances are available as application/dicom');
   if (a.syntax && a.syntax !== '*' && rows.some((r) => r.transferSyntaxUid !== a.syntax)) {
     throw new WadoError(406, `transcoding whole instances is not supported; ask for transfer-syntax=* (stored: ${[...new Set(rows.map((r) => r.transferSyntaxUid))].join(', ')})`);
   }
+  const store = blobStore();
+  for (const r of rows) if (!(await store.has(r.blobKey))) throw missing(r);
   const boundary = newBoundary();
   async function* parts(): AsyncGenerator<Part> {
     for (const r of rows) yield { headers: { 'Content-Type': `application/dicom; transfer-syntax=${r.transferSyntaxUid}` }, body: await bytesOf(r) };
@@ -108,16 +122,11 @@ export async function retrieveFrames(row: InstanceRow, frames: number[], accept:
   // Frames are built before answering, so a failure is an HTTP status, not a broken stream.
   const built: Part[] = [];
   for (const f of frames) {
-    try {
-      built.push(
-        decode
-          ? { headers: { 'Content-Type': `application/octet-stream; transfer-syntax=${EXPLICIT_LE}` }, body: nativeFrameBytes(await decodeFrame(file, f)) }
-          : { headers: { 'Content-Type': `application/octet-stream; transfer-syntax=${stored}` }, body: encodedFrame(file, f) },
-      );
-    } catch (e) {
-      if (e instanceof PixelDataError) throw new WadoError(500, `frame ${f}: ${e.message}`);
-      throw e;
-    }
+    built.push(
+      decode
+        ? { headers: { 'Content-Type': `application/octet-stream; transfer-syntax=${EXPLICIT_LE}` }, body: nativeFrameBytes(await fromPixels(`frame ${f}`, () => decodeFrame(file, f))) }
+        : { headers: { 'Content-Type': `application/octet-stream; transfer-syntax=${stored}` }, body: await fromPixels(`frame ${f}`, () => encodedFrame(file, f)) },
+    );
   }
   const boundary = newBoundary();
   async function* parts(): AsyncGenerator<Part> {
@@ -128,14 +137,11 @@ export async function retrieveFrames(row: InstanceRow, frames: number[], accept:
 
 export async function rendered(row: InstanceRow, frame: number, accept: string, opts: { thumbnail?: boolean; quality?: number; window?: { center: number; width: number } }) {
   if (!row.rows) throw new WadoError(404, 'instance has no pixel data');
-  if (frame < 1 || frame > row.numberOfFrames) throw new WadoError(404, `frames are 1..${row.numberOfFrames}`);
+  if (!Number.isInteger(frame) || frame < 1 || frame > row.numberOfFrames) throw new WadoError(404, `frames are 1..${row.numberOfFrames}`);
+  if (!DECODABLE_TRANSFER_SYNTAXES.has(row.transferSyntaxUid)) throw new WadoError(406, `frames stored as ${row.transferSyntaxUid} cannot be rendered here`);
   const format = /image\/png/i.test(accept) && !/image\/jpeg/i.test(accept) ? 'png' : 'jpeg';
-  try {
-    return await renderFrame(await bytesOf(row), frame, { format, quality: opts.quality, maxSize: opts.thumbnail ? 128 : undefined, window: opts.window });
-  } catch (e) {
-    if (e instanceof PixelDataError) throw new WadoError(500, e.message);
-    throw e;
-  }
+  const file = await bytesOf(row);
+  return fromPixels(`frame ${frame}`, () => renderFrame(file, frame, { format, quality: opts.quality, maxSize: opts.thumbnail ? 128 : undefined, window: opts.window }));
 }
 
 export async function rawInstance(row: InstanceRow): Promise<Uint8Array> {
@@ -146,14 +152,7 @@ export async function rawInstance(row: InstanceRow): Promise<Uint8Array> {
 export async function bulkData(row: InstanceRow, tag: string): Promise<Uint8Array> {
   if (!/^[0-9A-Fa-f]{8}$/.test(tag)) throw new WadoError(404, 'bad tag');
   const file = await bytesOf(row);
-  const ds = dicomParser.parseDicom(file);
-  const el = ds.elements[`x${tag.toLowerCase()}`];
-  if (!el) throw new WadoError(404, `no element ${tag}`);
-  if (el.encapsulatedPixelData || el.length === 0xffffffff || el.hadUndefinedLength) {
-    // Encapsulated pixel data: the fragments' bytes, frame after frame.
-    const out: Uint8Array[] = [];
-    for (let f = 1; f <= row.numberOfFrames; f++) out.push(encodedFrame(file, f));
-    return Buffer.concat(out);
-  }
-  return file.subarray(el.dataOffset, el.dataOffset + el.length);
+  const value = await fromPixels(`bulk data ${tag}`, () => elementValue(file, Number.parseInt(tag, 16)));
+  if (!value) throw new WadoError(404, `no element ${tag}`);
+  return value;
 }

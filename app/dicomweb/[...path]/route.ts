@@ -90,7 +90,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     const rows = await instancesFor(db, readable, { study: r.study!, series: r.series, instance: r.instance });
     const [what, arg, more] = r.rest;
     if (what === undefined) {
-      const out = retrieveInstances(rows, accept);
+      const out = await retrieveInstances(rows, accept);
       return new NextResponse(out.body, { headers: { 'content-type': out.contentType, 'cache-control': 'private, no-store' } });
     }
     if (what === 'metadata' && arg === undefined) return json(metadataOf(base, rows));
