@@ -36,6 +36,10 @@ const nextConfig: NextConfig = {
     if (!isServer) {
       // Cornerstone's codec glue does require('fs') behind ENVIRONMENT_IS_NODE.
       config.resolve.fallback = { ...(config.resolve.fallback || {}), fs: false, path: false };
+    } else {
+      // Server worker threads (lib/dicom/workers.ts) are chunks beside the others; without this their
+      // URL is built from the public path (/_next/…), which is no file on the server.
+      config.output.workerPublicPath = './';
     }
     return config;
   },

@@ -34,6 +34,14 @@ export const config = {
   get dicomwebUpstreamWrite() {
     return env('DICOMWEB_UPSTREAM_WRITE') === '1';
   },
+  /** Largest DICOM instance accepted, bytes; also the cap on a deflated dataset's inflated size. */
+  get dicomMaxBytes() {
+    return Number(env('YINGYUN_DICOM_MAX_BYTES')) || 512 * 1024 * 1024;
+  },
+  /** Worker threads that parse, check and decode DICOM off the event loop. */
+  get dicomWorkers() {
+    return Number(env('YINGYUN_DICOM_WORKERS')) || 0;
+  },
   /** Largest STOW-RS request body, bytes. */
   get stowMaxBytes() {
     return Number(env('YINGYUN_STOW_MAX_BYTES')) || 1024 * 1024 * 1024;

@@ -225,6 +225,32 @@ describe('pixel data the server could not serve is refused at ingest', () => {
   });
 });
 
+describe('decompression bombs', () => {
+  const MiB = 2 ** 20;
+  const withLimit = async (bytes: number, run: () => Promise<void>) => {
+    process.env.YINGYUN_DICOM_MAX_BYTES = String(bytes);
+    try {
+      await run();
+    } finally {
+      delete process.env.YINGYUN_DICOM_MAX_BYTES;
+    }
+  };
+  // 32 MiB of zero pixels deflate to about 32 KB.
+  const bomb = () => craft({ ts: TS.deflatedLE, set: { 0x00280010: us(4096), 0x00280011: us(4096) }, pixels: new Uint8Array(4096 * 4096 * 2) });
+
+  it('a deflated dataset that inflates beyond YINGYUN_DICOM_MAX_BYTES is refused with 0xA700, naming the instance', async () => {
+    const file = bomb();
+    expect(file.bytes.length).toBeLessThan(MiB);
+    await withLimit(4 * MiB, () => expectRefused({ name: 'bomb', file, code: 0xa700 }));
+  });
+
+  it('the same instance within the limit is stored', async () => {
+    await withLimit(64 * MiB, async () => {
+      await expectStored('deflated 32 MiB', bomb());
+    });
+  });
+});
+
 describe('retrieval never answers 500 for stored data', () => {
   /** Indexes a file the way an older version would have stored it: no checks, straight into the store. */
   async function storeUnchecked(file: Crafted, ts: string, opts: { frames?: number; missing?: boolean } = {}) {

@@ -1,17 +1,25 @@
-// DICOM ingest: parse and validate → stage the bytes → index in one transaction → move the bytes
-// into place. The file and its index row appear together or not at all (lib/store/blobs.ts).
+// DICOM ingest: receive the bytes into the incoming folder → parse and check them in a worker thread
+// → stage → index in one transaction → move the file into place. The file and its index row appear
+// together or not at all (lib/store/blobs.ts), and a refused file leaves nothing behind.
 // The same SOP instance sent again is not stored twice: identical bytes are "already stored",
 // different bytes under the same SOP Instance UID are refused (a UID names one object).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import fsp from 'node:fs/promises';
 import type { Prisma, PrismaClient } from '@prisma/client';
-import { blobStore, type BlobStore } from '../store/blobs';
-import { DicomParseError, inspectDicom, type ParsedInstance } from './parse';
+import { config } from '../config';
+import { blobStore, type BlobStore, type ReceivedFile } from '../store/blobs';
+import { DicomParseError, InstanceTooLargeError } from './parse';
+import { PixelDataError } from './pixels';
+import type { CheckedInstance } from './tasks';
+import { runTask } from './workers';
+
+export type { CheckedInstance };
 
 export type IngestStatus = 'stored' | 'already-stored';
 
 export interface IngestResult {
   status: IngestStatus;
-  instance: ParsedInstance;
+  instance: CheckedInstance;
   instanceId: number;
   studyId: number;
 }
@@ -29,6 +37,8 @@ export interface IngestOptions {
   accessionNumber?: string;
   /** Refuse instances of another study (STOW-RS to /studies/{study}). */
   studyInstanceUid?: string;
+  /** The caller's own check of the parsed instance before anything is stored; it throws to refuse. */
+  check?: (instance: CheckedInstance) => void;
   store?: BlobStore;
 }
 
@@ -49,17 +59,10 @@ export class StudyMismatchError extends Error {
   }
 }
 
-export class InstanceTooLargeError extends DicomParseError {
-  constructor(size: number, max: number) {
-    super(`instance of ${size} bytes exceeds the limit of ${max}`);
-    this.name = 'InstanceTooLargeError';
-  }
-}
-
-export const DEFAULT_MAX_INSTANCE_BYTES = Number(process.env.YINGYUN_DICOM_MAX_BYTES) || 512 * 1024 * 1024;
+export const DEFAULT_MAX_INSTANCE_BYTES = config.dicomMaxBytes;
 
 /** A fresh key per upload, so two concurrent uploads of one instance never share a file. */
-function newBlobKey(i: ParsedInstance): string {
+function newBlobKey(i: CheckedInstance): string {
   return `dicom/${i.studyInstanceUid}/${i.seriesInstanceUid}/${i.sopInstanceUid}.${randomBytes(4).toString('hex')}.dcm`;
 }
 
@@ -68,37 +71,86 @@ async function existing(prisma: PrismaClient, sopInstanceUid: string) {
 }
 
 export async function ingestDicom(prisma: PrismaClient, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
-  const max = opts.maxBytes ?? DEFAULT_MAX_INSTANCE_BYTES;
-  if (bytes.byteLength > max) throw new InstanceTooLargeError(bytes.byteLength, max);
-  const parsed = await inspectDicom(bytes);
-  if (opts.studyInstanceUid && parsed.studyInstanceUid !== opts.studyInstanceUid) throw new StudyMismatchError(parsed.sopInstanceUid, parsed.sopClassUid);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-
-  const before = await existing(prisma, parsed.sopInstanceUid);
-  if (before) {
-    if (before.sha256 !== sha256) throw new DicomConflictError(parsed.sopInstanceUid, parsed.sopClassUid);
-    return { status: 'already-stored', instance: parsed, instanceId: before.id, studyId: before.series.studyId };
+  const max = opts.maxBytes ?? config.dicomMaxBytes;
+  if (bytes.byteLength > max) throw new InstanceTooLargeError(`instance of ${bytes.byteLength} bytes exceeds the limit of ${max}`);
+  const incoming = await blobStore().receive();
+  let file: ReceivedFile;
+  try {
+    await incoming.write(bytes);
+    file = await incoming.finish();
+  } catch (e) {
+    await incoming.discard();
+    throw e;
   }
+  return ingestReceived(prisma, file, opts);
+}
 
-  // Two uploads into one new study or series can collide on its row: the loser tries again.
-  for (let attempt = 0; ; attempt++) {
-    const staged = await (opts.store ?? blobStore()).stage(newBlobKey(parsed), bytes);
-    try {
-      const ids = await prisma.$transaction((tx) => indexInstance(tx, parsed, { key: staged.key, size: staged.size, sha256 }, opts));
-      await staged.commit();
-      return { status: 'stored', instance: parsed, ...ids };
-    } catch (e) {
-      await staged.abort();
-      const winner = await existing(prisma, parsed.sopInstanceUid);
-      if (winner?.sha256 === sha256) return { status: 'already-stored', instance: parsed, instanceId: winner.id, studyId: winner.series.studyId };
-      if (winner) throw new DicomConflictError(parsed.sopInstanceUid, parsed.sopClassUid);
-      if (attempt >= 2) throw e;
+/** Ingests a file received into the incoming folder: it ends up in place with its row, or is removed. */
+export async function ingestReceived(prisma: PrismaClient, file: ReceivedFile, opts: IngestOptions = {}): Promise<IngestResult> {
+  return storeChecked(prisma, file, await checkReceived(file, opts), opts);
+}
+
+/** A received file that will not be stored after all (the request it came in failed). */
+export async function discardReceived(file: ReceivedFile): Promise<void> {
+  await fsp.rm(file.path, { force: true });
+}
+
+/**
+ * Parses and checks a received file in a worker thread (it stays where it is). A refused file is
+ * removed. STOW checks each part this way as soon as it has arrived, while the next ones arrive.
+ */
+export async function checkReceived(file: ReceivedFile, opts: IngestOptions = {}): Promise<CheckedInstance> {
+  try {
+    const max = opts.maxBytes ?? config.dicomMaxBytes;
+    if (file.size > max) throw new InstanceTooLargeError(`instance of ${file.size} bytes exceeds the limit of ${max}`);
+    const checked = await runTask('inspect', { path: file.path, maxBytes: max }).catch((e: unknown) => {
+      // A worker that died or overran its time on this file: the file is refused, not the server.
+      throw e instanceof PixelDataError ? new DicomParseError(`the instance could not be checked: ${e.message}`) : e;
+    });
+    opts.check?.(checked);
+    if (opts.studyInstanceUid && checked.studyInstanceUid !== opts.studyInstanceUid) throw new StudyMismatchError(checked.sopInstanceUid, checked.sopClassUid);
+    return checked;
+  } catch (e) {
+    await discardReceived(file);
+    throw e;
+  }
+}
+
+/** Indexes a checked file and moves it into place, or finds it already stored; the received file is gone afterwards either way. */
+export async function storeChecked(prisma: PrismaClient, file: ReceivedFile, checked: CheckedInstance, opts: IngestOptions = {}): Promise<IngestResult> {
+  let cleanup: (() => Promise<void>) | undefined = () => discardReceived(file);
+  try {
+    const sha256 = file.sha256;
+    const before = await existing(prisma, checked.sopInstanceUid);
+    if (before) {
+      if (before.sha256 !== sha256) throw new DicomConflictError(checked.sopInstanceUid, checked.sopClassUid);
+      return { status: 'already-stored', instance: checked, instanceId: before.id, studyId: before.series.studyId };
     }
+
+    const staged = await (opts.store ?? blobStore()).stageFile(newBlobKey(checked), file);
+    cleanup = staged.abort;
+    // Two uploads into one new study or series can collide on its row: the loser tries again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const ids = await prisma.$transaction((tx) => indexInstance(tx, checked, { key: staged.key, size: staged.size, sha256 }, opts));
+        cleanup = undefined;
+        await staged.commit();
+        return { status: 'stored', instance: checked, ...ids };
+      } catch (e) {
+        if (!cleanup) throw e; // the row is committed: recovery moves the staged file if the move failed
+        const winner = await existing(prisma, checked.sopInstanceUid);
+        if (winner?.sha256 === sha256) return { status: 'already-stored', instance: checked, instanceId: winner.id, studyId: winner.series.studyId };
+        if (winner) throw new DicomConflictError(checked.sopInstanceUid, checked.sopClassUid);
+        if (attempt >= 2) throw e;
+      }
+    }
+  } finally {
+    await cleanup?.();
   }
 }
 
 /** The exam a study belongs to: given, or found by study UID or by (organization, accession). */
-async function examFor(tx: Prisma.TransactionClient, p: ParsedInstance, opts: IngestOptions): Promise<number | null> {
+async function examFor(tx: Prisma.TransactionClient, p: CheckedInstance, opts: IngestOptions): Promise<number | null> {
   if (opts.examId) return opts.examId;
   const byUid = await tx.exam.findFirst({ where: { studyInstanceUid: p.studyInstanceUid }, select: { id: true } });
   if (byUid) return byUid.id;
@@ -112,7 +164,7 @@ async function examFor(tx: Prisma.TransactionClient, p: ParsedInstance, opts: In
 
 async function indexInstance(
   tx: Prisma.TransactionClient,
-  p: ParsedInstance,
+  p: CheckedInstance,
   blob: { key: string; size: number; sha256: string },
   opts: IngestOptions,
 ): Promise<{ instanceId: number; studyId: number }> {
@@ -164,7 +216,7 @@ async function indexInstance(
       blobKey: blob.key,
       size: blob.size,
       sha256: blob.sha256,
-      metadata: p.metadata as unknown as Prisma.InputJsonValue,
+      metadata: JSON.parse(p.metadataJson) as Prisma.InputJsonValue,
     },
   });
   await tx.dicomSeries.update({ where: { id: series.id }, data: { numberOfInstances: { increment: 1 } } });

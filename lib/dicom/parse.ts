@@ -2,7 +2,8 @@
 // Client-sent tags are never trusted: the index always comes from the file itself.
 import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
-import { checkServable, PixelDataError, rawHeader, type Dataset, type RawHeader } from './pixels';
+import { config } from '../config';
+import { checkInflatedSize, checkServable, DatasetTooLargeError, PixelDataError, rawHeader, type Dataset, type RawHeader, type Source } from './pixels';
 
 /** What was read of an instance before it was refused (STOW reports them with the failure). */
 export interface KnownUids {
@@ -17,6 +18,14 @@ export class DicomParseError extends Error {
   ) {
     super(message);
     this.name = 'DicomParseError';
+  }
+}
+
+/** Larger than YINGYUN_DICOM_MAX_BYTES, as sent or (deflated) once inflated: STOW's 0xA700. */
+export class InstanceTooLargeError extends DicomParseError {
+  constructor(message: string, uids: KnownUids = {}) {
+    super(message, uids);
+    this.name = 'InstanceTooLargeError';
   }
 }
 
@@ -169,22 +178,6 @@ function jsonSafe(dict: Dict): Record<string, DicomJsonAttribute> {
   return out;
 }
 
-/**
- * The Part-10 stream as dcmjs and dicom-parser expect it. Files whose writer left out the 128-byte
- * preamble (they start with "DICM") are read with one put in front; the stored bytes stay as sent.
- * A bare dataset without File Meta Information has no transfer syntax and is refused.
- */
-function part10(bytes: Uint8Array): Uint8Array {
-  const at = (o: number) => String.fromCharCode(bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]);
-  if (bytes.byteLength >= 132 && at(128) === 'DICM') return bytes;
-  if (bytes.byteLength >= 4 && at(0) === 'DICM') {
-    const withPreamble = new Uint8Array(bytes.byteLength + 128);
-    withPreamble.set(bytes, 128);
-    return withPreamble;
-  }
-  throw new DicomParseError('not a DICOM Part-10 file: no "DICM" marker and no File Meta Information (transfer syntax unknown)');
-}
-
 function dcmjsRead(bytes: Uint8Array): { meta: Dict; dict: Dict } {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return dcmjs.data.DicomMessage.readFile(buffer, { untilTag: '7FE00010', includeUntilTagValue: false });
@@ -223,27 +216,23 @@ function readHeader(bytes: Uint8Array): { meta: Dict; dict: Dict } {
   }
 }
 
-export function parseDicom(input: Uint8Array): ParsedInstance {
-  if (input.byteLength < 8) throw new DicomParseError('file too short to be DICOM');
-  const bytes = part10(input);
+/**
+ * The attributes of an instance (everything before PixelData; the pixel data is checked by
+ * inspectDicom). A deflated dataset is inflated up to `inflateLimit` bytes (YINGYUN_DICOM_MAX_BYTES),
+ * beyond which it is refused with DatasetTooLargeError.
+ */
+export function parseDicom(input: Uint8Array | Source, inflateLimit?: number): ParsedInstance {
   const known: KnownUids = {};
   let raw: RawHeader;
   try {
-    raw = rawHeader(bytes);
+    raw = rawHeader(input, inflateLimit);
   } catch (e) {
+    if (e instanceof DatasetTooLargeError) throw new InstanceTooLargeError(e.message);
     if (!(e instanceof PixelDataError)) throw e;
     if (e.partial) Object.assign(known, knownUids(e.partial));
     throw new DicomParseError(`malformed DICOM: ${e.message}`, known);
   }
   Object.assign(known, knownUids(raw));
-  // dicom-parser reads every element to the end: a truncated or corrupt file fails here.
-  try {
-    // A Buffer: dicom-parser inflates deflated datasets with Buffer methods.
-    dicomParser.parseDicom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (e) {
-    const reason = typeof e === 'string' ? e : ((e as { exception?: string }).exception ?? (e as Error).message);
-    throw new DicomParseError(`truncated or malformed DICOM: ${String(reason).replace(/^dicomParser[.:]\w*:?\s*/, '')}`, known);
-  }
   const uids = {
     transferSyntaxUid: uidOf(raw.transferSyntaxUid, '00020010', 'TransferSyntaxUID', known),
     studyInstanceUid: uidOf(rawValue(raw, raw.ds, '0020000D'), '0020000D', 'StudyInstanceUID', known),
@@ -253,7 +242,7 @@ export function parseDicom(input: Uint8Array): ParsedInstance {
   };
   let dict: Dict;
   try {
-    dict = readHeader(bytes).dict;
+    dict = readHeader(raw.part10).dict;
   } catch (e) {
     throw new DicomParseError(e instanceof DicomParseError ? e.message : `unreadable DICOM: ${(e as Error).message}`, known);
   }
@@ -284,13 +273,29 @@ export function parseDicom(input: Uint8Array): ParsedInstance {
  * for what is refused). Rows, Columns and NumberOfFrames in the index are the checked ones; an object
  * without pixel data has none.
  */
-export async function inspectDicom(input: Uint8Array): Promise<ParsedInstance> {
-  const parsed = parseDicom(input);
+export async function inspectDicom(input: Uint8Array | Source, inflateLimit = config.dicomMaxBytes): Promise<ParsedInstance> {
   try {
-    const pixels = await checkServable(part10(input), parsed.sopClassUid);
+    await checkInflatedSize(input, inflateLimit);
+  } catch (e) {
+    if (e instanceof DatasetTooLargeError) throw new InstanceTooLargeError(e.message, e.partial ? knownUids(e.partial) : {});
+    if (e instanceof PixelDataError) throw new DicomParseError(e.message);
+    throw e;
+  }
+  const parsed = parseDicom(input, inflateLimit);
+  try {
+    const pixels = await checkServable(input, parsed.sopClassUid, inflateLimit);
     return { ...parsed, rows: pixels?.rows ?? null, columns: pixels?.columns ?? null, numberOfFrames: pixels?.numberOfFrames ?? 1 };
   } catch (e) {
     if (e instanceof PixelDataError) throw new DicomParseError(`pixel data cannot be served: ${e.message}`, { sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid });
     throw e;
+  }
+}
+
+/** The SOP Class and Instance UIDs the beginning of a file holds, where they are valid (for a failure report). */
+export function identify(input: Uint8Array | Source): KnownUids {
+  try {
+    return knownUids(rawHeader(input));
+  } catch (e) {
+    return e instanceof PixelDataError && e.partial ? knownUids(e.partial) : {};
   }
 }

@@ -4,7 +4,10 @@ import { join, relative } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decode as jpegjsDecode, encode as jpegjsEncode } from 'jpeg-js';
+import { craft, TS as CRAFT_TS } from '@/tests/support/craft';
 import {
+  checkInflatedSize,
+  DatasetTooLargeError,
   decodeFrame,
   decodeJpegDct,
   encodedFrame,
@@ -196,6 +199,22 @@ describe('pixels: synthetic data', () => {
         if (e !== undefined) expect(e, String(e)).toBeInstanceOf(PixelDataError);
       }
     }
+  });
+
+  it('a deflated dataset is inflated only up to YINGYUN_DICOM_MAX_BYTES, checked as it inflates', async () => {
+    // 8 MiB of zero pixels deflate to about 8 KB.
+    const { bytes } = craft({ ts: CRAFT_TS.deflatedLE, set: { 0x00280010: { vr: 'US', value: [2048] }, 0x00280011: { vr: 'US', value: [2048] } }, pixels: new Uint8Array(2048 * 2048 * 2) });
+    process.env.YINGYUN_DICOM_MAX_BYTES = String(2 ** 20);
+    try {
+      await expectPixelDataError(decodeFrame(bytes, 1), 'inflates to more than 1048576 bytes');
+      const e = await checkInflatedSize(bytes, 2 ** 20).then(() => undefined, (err: unknown) => err);
+      expect(e).toBeInstanceOf(DatasetTooLargeError);
+      expect((e as DatasetTooLargeError).partial?.ds.has(0x00080018), 'the elements before the limit are kept').toBe(true);
+    } finally {
+      delete process.env.YINGYUN_DICOM_MAX_BYTES;
+    }
+    await expect(checkInflatedSize(bytes, 16 * 2 ** 20)).resolves.toBeUndefined();
+    expect((await decodeFrame(bytes, 1)).pixels.length).toBe(2048 * 2048);
   });
 
   it('an unsupported transfer syntax throws PixelDataError naming it, but its frames are still served as stored', async () => {

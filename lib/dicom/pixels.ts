@@ -6,8 +6,12 @@
  * The header walk is our own (not dcmjs/dicom-parser): it stops at the top-level PixelData, never copies
  * the file, and turns every malformed or truncated input into a PixelDataError.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Transform } from 'node:stream';
+import { createInflate, createInflateRaw, inflateRawSync, inflateSync } from 'node:zlib';
 import { Decoder as LosslessJpegDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
 
 export class PixelDataError extends Error {
@@ -16,6 +20,13 @@ export class PixelDataError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PixelDataError';
+  }
+}
+/** A deflated dataset inflates to more than the limit (YINGYUN_DICOM_MAX_BYTES): ingest says 0xA700, not 0xC000. */
+export class DatasetTooLargeError extends PixelDataError {
+  constructor(readonly limit: number) {
+    super(`the deflated dataset inflates to more than ${limit} bytes`);
+    this.name = 'DatasetTooLargeError';
   }
 }
 /** Malformed input must surface as PixelDataError, whatever tripped over it (DataView bounds, huge allocations…). */
@@ -138,6 +149,8 @@ export interface Elem {
   offset: number;
   length: number;
   items?: Dataset[];
+  /** Where the element's tag is (kept for the top-level PixelData: the header ends there). */
+  tagAt?: number;
 }
 export type Dataset = Map<number, Elem>;
 interface Fragment {
@@ -146,7 +159,10 @@ interface Fragment {
   length: number;
 }
 interface Header {
-  bytes: Uint8Array; // dataset bytes: the file itself, or the inflated dataset for deflated files
+  /** The dataset: the file, or the inflated dataset of a deflated file (element offsets point into it). */
+  src: Source;
+  /** Its beginning, read into memory: at least every element before PixelData's value. */
+  bytes: Uint8Array;
   dv: DataView;
   little: boolean;
   ts: string;
@@ -155,6 +171,8 @@ interface Header {
 }
 interface Parsed extends Header {
   pixel: Elem;
+  explicit: boolean;
+  end: number; // where the PixelData element ends
   fragments?: Fragment[];
   offsets?: number[]; // Basic (or Extended) Offset Table
   frames?: Fragment[][];
@@ -164,18 +182,26 @@ const hex = (t: number) => `(${(t >>> 16).toString(16).padStart(4, '0')},${(t & 
 
 class Walker {
   readonly dv: DataView;
+  /** Walking the elements after the top-level PixelData (it does not stop there again). */
+  trailer = false;
   constructor(readonly b: Uint8Array, readonly little: boolean) {
     this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  zeros(pos: number, end: number) {
+    for (let i = pos; i < end; i++) if (this.b[i] !== 0) return false;
+    return true;
   }
   tag(o: number) {
     return ((this.dv.getUint16(o, this.little) << 16) | this.dv.getUint16(o + 2, this.little)) >>> 0;
   }
   need(o: number, end: number, what: string) {
-    if (o > end) throw new PixelDataError(`truncated file: ${what} runs past the end of the data`);
+    if (o > end) throw new TruncatedError(`truncated file: ${what} runs past the end of the data`);
   }
   /** Elements in [pos, end) or up to an Item Delimitation; at depth 0 stops at PixelData (its value is not read). */
   dataset(pos: number, end: number, depth: number, explicit: boolean, ds: Dataset = new Map()): { ds: Dataset; pos: number } {
     while (pos < end) {
+      // Zero bytes after the last element (some writers pad files with them) end the dataset.
+      if (depth === 0 && this.b[pos] === 0 && this.zeros(pos, end)) return { ds, pos: end };
       this.need(pos + 8, end, 'an element header');
       const t = this.tag(pos);
       if (t === ITEM_END) return { ds, pos: pos + 8 };
@@ -197,8 +223,8 @@ class Walker {
         start = pos + 8;
         if (len === UNDEFINED || KNOWN_SQ.has(t)) vr = 'SQ';
       }
-      if (t === T.pixelData && depth === 0) {
-        const el = { vr, offset: start, length: len };
+      if (t === T.pixelData && depth === 0 && !this.trailer) {
+        const el = { vr, offset: start, length: len, tagAt: pos };
         ds.set(t, el);
         return { ds, pos: start };
       }
@@ -248,7 +274,7 @@ class Walker {
         pos += 8 + len;
       }
     }
-    if (delimited) throw new PixelDataError('truncated file: sequence without a delimiter');
+    if (delimited) throw new TruncatedError('truncated file: sequence without a delimiter');
     return { items, pos };
   }
   /** Items of encapsulated data (always little endian); returns the position after the Sequence Delimiter. */
@@ -262,7 +288,7 @@ class Walker {
       out?.push({ item: pos, offset: pos + 8, length: len });
       pos += 8 + len;
     }
-    throw new PixelDataError('truncated file: encapsulated pixel data without a sequence delimiter');
+    throw new TruncatedError('truncated file: encapsulated pixel data without a sequence delimiter');
   }
 }
 
@@ -272,84 +298,285 @@ const latin1 = (b: Uint8Array) => {
   return s;
 };
 
-// Parsing is cached per buffer: a WADO-RS request for many frames (or frameInfo + decodeFrame) walks the header once.
-const cache = new WeakMap<Uint8Array, Parsed>();
+// ---------------------------------------------------------------- sources
+/**
+ * Random access to a DICOM file: in memory, or an open file read by position (ingest and WADO read
+ * only the header, the item headers of encapsulated data and the frames they need). A returned view
+ * is never overwritten later.
+ */
+export interface Source {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+class BytesSource implements Source {
+  constructor(readonly bytes: Uint8Array) {}
+  get size() {
+    return this.bytes.length;
+  }
+  read(offset: number, length: number) {
+    return this.bytes.subarray(offset, offset + length);
+  }
+}
+
+/** An open file; small reads come from a 64 KB window read ahead, large ones straight from the file. */
+export class FileSource implements Source {
+  private window: Uint8Array = new Uint8Array(0);
+  private at = 0;
+  private constructor(
+    private fd: number,
+    readonly size: number,
+  ) {}
+  static open(path: string): FileSource {
+    const fd = fs.openSync(path, 'r');
+    return new FileSource(fd, fs.fstatSync(fd).size);
+  }
+  private pread(offset: number, length: number): Uint8Array {
+    const out = new Uint8Array(Math.max(0, Math.min(length, this.size - offset)));
+    for (let n = 0; n < out.length; ) {
+      const got = fs.readSync(this.fd, out, n, out.length - n, offset + n);
+      if (got === 0) break;
+      n += got;
+    }
+    return out;
+  }
+  read(offset: number, length: number): Uint8Array {
+    if (offset >= this.at && offset + length <= this.at + this.window.length) return this.window.subarray(offset - this.at, offset - this.at + length);
+    if (length > WINDOW / 4) return this.pread(offset, length);
+    this.window = this.pread(offset, WINDOW);
+    this.at = offset;
+    return this.window.subarray(0, length);
+  }
+  close() {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+const WINDOW = 64 * 1024;
+
+const sourceOf = (file: Uint8Array | Source): Source => (file instanceof Uint8Array ? new BytesSource(file) : file);
+
+// Parsing is cached per file: a WADO-RS request for many frames (or frameInfo + decodeFrame) walks the header once.
+const cache = new WeakMap<Uint8Array | Source, Parsed>();
+
+/** The inflated size allowed for a deflated dataset (also the largest instance accepted). */
+const defaultInflateLimit = () => Number(process.env.YINGYUN_DICOM_MAX_BYTES) || 512 * 1024 * 1024;
+
+/** Inflates with a hard cap on the output, which zlib enforces as it inflates. */
+function inflateCapped(body: Uint8Array, limit: number): Uint8Array {
+  const inflate = (f: typeof inflateRawSync) => {
+    try {
+      return f(body, { maxOutputLength: limit });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DatasetTooLargeError(limit);
+      throw e;
+    }
+  };
+  try {
+    return inflate(inflateRawSync);
+  } catch (e) {
+    if (e instanceof DatasetTooLargeError) throw e;
+    try {
+      return inflate(inflateSync); // some writers wrongly add a zlib header
+    } catch (e2) {
+      if (e2 instanceof DatasetTooLargeError) throw e2;
+      throw new PixelDataError(`deflated dataset cannot be inflated: ${(e as Error).message}`);
+    }
+  }
+}
 
 /** File Meta Information and the dataset's elements up to the top-level PixelData (whose value is not read). */
-function parseHeader(file: Uint8Array): Header & { rawTransferSyntax: string } {
-  if (file.length < 132 || latin1(file.subarray(128, 132)) !== 'DICM') {
-    throw new PixelDataError('not a DICOM Part-10 file (no "DICM" after the 128-byte preamble)');
+type FullHeader = Header & { rawTransferSyntax: string; datasetStart: number; explicit: boolean; preamble: boolean };
+const headerCache = new WeakMap<Uint8Array | Source, FullHeader>();
+
+function parseHeader(file: Uint8Array | Source, inflateLimit = defaultInflateLimit()): FullHeader {
+  const hit = headerCache.get(file);
+  if (hit && (hit.ts !== TS.deflatedLE || hit.src.size <= inflateLimit)) return hit;
+  const h = walkHeader(sourceOf(file), inflateLimit);
+  headerCache.set(file, h);
+  return h;
+}
+
+/**
+ * File Meta Information: group 0002, always explicit VR little endian, after the 128-byte preamble and
+ * "DICM" (or "DICM" alone: some writers leave the preamble out). Returns where the dataset starts.
+ */
+function readMeta(src: Source): { ts: string; raw: string; end: number; preamble: boolean } {
+  const head = src.read(0, Math.min(src.size, 1 << 20));
+  const preamble = head.length >= 132 && latin1(head.subarray(128, 132)) === 'DICM';
+  if (!preamble && !(head.length >= 4 && latin1(head.subarray(0, 4)) === 'DICM')) {
+    throw new PixelDataError('not a DICOM Part-10 file: no "DICM" marker and no File Meta Information (transfer syntax unknown)');
   }
-  // File Meta Information: group 0002, always explicit VR little endian.
-  const meta = new Walker(file, true);
-  let pos = 132, raw = '';
-  while (pos + 8 <= file.length && meta.dv.getUint16(pos, true) === 0x0002) {
-    const t = meta.tag(pos), vr = latin1(file.subarray(pos + 4, pos + 6));
+  const meta = new Walker(head, true);
+  let pos = preamble ? 132 : 4, raw = '';
+  while (pos + 8 <= head.length && meta.dv.getUint16(pos, true) === 0x0002) {
+    const t = meta.tag(pos), vr = latin1(head.subarray(pos + 4, pos + 6));
     const long = LONG_VR.has(vr);
+    meta.need(pos + (long ? 12 : 8), head.length, `file meta element ${hex(t)}`);
     const len = long ? meta.dv.getUint32(pos + 8, true) : meta.dv.getUint16(pos + 6, true);
     const start = pos + (long ? 12 : 8);
-    meta.need(start + len, file.length, `file meta element ${hex(t)}`);
-    if (t === T.transferSyntax) raw = latin1(file.subarray(start, start + len));
+    meta.need(start + len, head.length, `file meta element ${hex(t)}`);
+    if (t === T.transferSyntax) raw = latin1(head.subarray(start, start + len));
     pos = start + len;
   }
   const ts = raw.replace(/[\0 ]+$/, '').trim();
   if (!ts) throw new PixelDataError('file meta information has no TransferSyntaxUID');
+  return { ts, raw, end: pos, preamble };
+}
 
-  let bytes = file, start = pos;
-  if (ts === TS.deflatedLE) {
-    const body = file.subarray(pos);
+/** Ran out of bytes: the end of the file, or of the part of it read so far (then read more). */
+class TruncatedError extends PixelDataError {}
+
+/**
+ * The top-level elements from `start` up to PixelData, read from a growing prefix of the source (the
+ * header of a 500 MB file is read, not the file). On a flaw, the error keeps what was read before it.
+ */
+function walkTop(src: Source, start: number, ts: string): { w: Walker; top: Dataset } {
+  for (let n = Math.min(src.size, start + 256 * 1024); ; n = Math.min(src.size, n * 4)) {
+    const w = new Walker(src.read(0, n), ts !== TS.explicitBE);
+    const top: Dataset = new Map();
     try {
-      bytes = inflateRawSync(body);
-    } catch {
-      try {
-        bytes = inflateSync(body); // some writers wrongly add a zlib header
-      } catch (e) {
-        throw new PixelDataError(`deflated dataset cannot be inflated: ${(e as Error).message}`);
+      w.dataset(start, n, 0, ts !== TS.implicitLE, top);
+      const pixel = top.get(T.pixelData);
+      // Done at the end of the file, or once PixelData's header is in (its value is read by position).
+      if (n === src.size || (pixel && pixel.offset <= n)) return { w, top };
+    } catch (e) {
+      if (!(e instanceof TruncatedError && n < src.size)) {
+        // What was read before the flaw (parse.ts names the instance's UIDs in its refusal).
+        const err = asPixelDataError(e);
+        err.partial = { ds: top, text: (el) => latin1(w.b.subarray(el.offset, el.offset + el.length)) };
+        throw err;
       }
     }
+  }
+}
+
+/** Reads a source in chunks (the deflated dataset of a file, into zlib). */
+function* chunks(src: Source, from: number): Generator<Uint8Array> {
+  for (let o = from; o < src.size; o += 1 << 20) yield src.read(o, Math.min(1 << 20, src.size - o));
+}
+
+/**
+ * Ingest, before anything is inflated into memory: does a deflated dataset stay within `limit` once
+ * inflated? Streams it through zlib counting the output and keeping only its beginning, so a
+ * decompression bomb costs no memory; a header that declares more pixel data than the limit stops it
+ * at once. Too large → DatasetTooLargeError carrying the elements of that beginning (the instance's
+ * UIDs for the failure report).
+ */
+export async function checkInflatedSize(file: Uint8Array | Source, limit: number): Promise<void> {
+  const src = sourceOf(file);
+  const { ts, end } = guarded(() => readMeta(src));
+  if (ts !== TS.deflatedLE) return;
+  const KEEP = 1 << 20;
+  const count = async (inflater: Transform) => {
+    const head: Uint8Array[] = [];
+    let size = 0, kept = 0, walked = 0;
+    const tooLarge = () => {
+      const err = new DatasetTooLargeError(limit), start = concat(head);
+      try {
+        err.partial = { ds: walkTop(new BytesSource(start), 0, ts).top, text: (el) => latin1(start.subarray(el.offset, el.offset + el.length)) };
+      } catch (e) {
+        err.partial = (e as PixelDataError).partial;
+      }
+      return err;
+    };
+    const feeding = pipeline(Readable.from(chunks(src, end)), inflater).catch(() => {});
+    try {
+      for await (const chunk of inflater as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (kept < KEEP) {
+          head.push(chunk.subarray(0, KEEP - kept));
+          kept += head.at(-1)!.length;
+          if (kept >= 2 * walked) {
+            walked = kept;
+            const pixel = declaredPixels(concat(head), ts);
+            if (pixel && pixel.offset + pixel.length > limit) throw tooLarge();
+          }
+        }
+        if (size > limit) throw tooLarge();
+      }
+    } finally {
+      inflater.destroy();
+      await feeding;
+    }
+  };
+  try {
+    await count(createInflateRaw());
+  } catch (e) {
+    if (e instanceof DatasetTooLargeError) throw e;
+    try {
+      await count(createInflate()); // some writers wrongly add a zlib header
+    } catch (e2) {
+      if (e2 instanceof DatasetTooLargeError) throw e2;
+      throw new PixelDataError(`deflated dataset cannot be inflated: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** PixelData as the first bytes of a dataset declare it (defined length only), if they reach it. */
+function declaredPixels(start: Uint8Array, ts: string): Elem | undefined {
+  try {
+    const pixel = walkTop(new BytesSource(start), 0, ts).top.get(T.pixelData);
+    return pixel && pixel.length !== UNDEFINED ? pixel : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function walkHeader(file: Source, inflateLimit: number): FullHeader {
+  const { ts, raw, end: pos, preamble } = readMeta(file);
+  let src = file, start = pos;
+  if (ts === TS.deflatedLE) {
+    src = new BytesSource(inflateCapped(file.read(pos, file.size - pos), inflateLimit));
     start = 0;
   }
   const little = ts !== TS.explicitBE;
-  const w = new Walker(bytes, little);
-  const top: Dataset = new Map();
-  try {
-    w.dataset(start, bytes.length, 0, ts !== TS.implicitLE, top);
-  } catch (e) {
-    // What was read before the flaw (parse.ts names the instance's UIDs in its refusal).
-    const err = asPixelDataError(e);
-    err.partial = { ds: top, text: (el) => latin1(bytes.subarray(el.offset, el.offset + el.length)) };
-    throw err;
-  }
-  return { bytes, dv: w.dv, little, ts, ds: top, pixel: top.get(T.pixelData), rawTransferSyntax: raw };
+  const { w, top } = walkTop(src, start, ts);
+  return { src, bytes: w.b, dv: w.dv, little, ts, ds: top, pixel: top.get(T.pixelData), rawTransferSyntax: raw, datasetStart: start, explicit: ts !== TS.implicitLE, preamble };
 }
 
-function parse(file: Uint8Array): Parsed {
+/** Items of encapsulated pixel data (always little endian) from `pos`; returns the position after the Sequence Delimiter. */
+function walkFragments(src: Source, pos: number, out: Fragment[]): number {
+  const end = src.size;
+  while (pos + 8 <= end) {
+    const h = src.read(pos, 8), dv = new DataView(h.buffer, h.byteOffset, 8);
+    const t = ((dv.getUint16(0, true) << 16) | dv.getUint16(2, true)) >>> 0, len = dv.getUint32(4, true);
+    if (t === SEQ_END) return pos + 8;
+    if (t !== ITEM || len === UNDEFINED) throw new PixelDataError(`bad encapsulated pixel data item ${hex(t)} at byte ${pos}`);
+    if (pos + 8 + len > end) throw new PixelDataError('truncated file: an encapsulated pixel data fragment runs past the end of the data');
+    out.push({ item: pos, offset: pos + 8, length: len });
+    pos += 8 + len;
+  }
+  throw new PixelDataError('truncated file: encapsulated pixel data without a sequence delimiter');
+}
+
+function parse(file: Uint8Array | Source): Parsed {
   const hit = cache.get(file);
   if (hit) return hit;
   const h = parseHeader(file);
-  const { bytes, ds, ts, little, pixel } = h;
+  const { src, ds, ts, little, pixel } = h;
   if (!pixel) throw new PixelDataError('no pixel data (7FE0,0010) in this object');
-  const w = new Walker(bytes, little);
-  const p: Parsed = { bytes, dv: h.dv, little, ts, ds, pixel };
+  const p: Parsed = { ...h, pixel, end: pixel.offset + pixel.length };
   if (pixel.length === UNDEFINED) {
     const all: Fragment[] = [];
-    w.fragments(pixel.offset, bytes.length, all);
+    p.end = walkFragments(src, pixel.offset, all);
     if (all.length === 0) throw new PixelDataError('encapsulated pixel data has no Basic Offset Table item');
     const [bot, ...frags] = all;
     const base = frags[0]?.item ?? 0;
     p.fragments = frags.map((f) => ({ ...f, item: f.item - base }));
+    const table = src.read(bot.offset, bot.length), tv = new DataView(table.buffer, table.byteOffset, table.byteLength);
     p.offsets = [];
-    for (let o = 0; o + 4 <= bot.length; o += 4) p.offsets.push(w.dv.getUint32(bot.offset + o, true));
+    for (let o = 0; o + 4 <= bot.length; o += 4) p.offsets.push(tv.getUint32(o, true));
     const eot = ds.get(T.extendedOffsets);
     if (p.offsets.length === 0 && eot && eot.length >= 8) {
       p.offsets = [];
-      for (let o = 0; o + 8 <= eot.length; o += 8) p.offsets.push(Number(w.dv.getBigUint64(eot.offset + o, little)));
+      for (let o = 0; o + 8 <= eot.length; o += 8) p.offsets.push(Number(h.dv.getBigUint64(eot.offset + o, little)));
     }
   } else {
     if (!NATIVE.has(ts) && DECODABLE_TRANSFER_SYNTAXES.has(ts)) {
       throw new PixelDataError(`pixel data of a compressed transfer syntax (${ts}) is not encapsulated`);
     }
-    w.need(pixel.offset + pixel.length, bytes.length, 'PixelData');
+    if (p.end > src.size) throw new PixelDataError('truncated file: PixelData runs past the end of the data');
   }
   cache.set(file, p);
   return p;
@@ -362,12 +589,41 @@ export interface RawHeader {
   ds: Dataset;
   /** An element's value bytes as Latin-1 text, padding included. */
   text(el: Elem): string;
+  /**
+   * A Part-10 file of the elements before PixelData, for a full reader (dcmjs) to decode the attributes
+   * without touching pixel data: the file's own beginning (with a preamble put in front if it has
+   * none), or for a deflated file a minimal File Meta Information (Explicit VR Little Endian) and the
+   * inflated elements.
+   */
+  part10: Uint8Array;
 }
-export function rawHeader(file: Uint8Array): RawHeader {
+export function rawHeader(file: Uint8Array | Source, inflateLimit?: number): RawHeader {
   return guarded(() => {
-    const h = parseHeader(file);
-    return { transferSyntaxUid: h.rawTransferSyntax, ds: h.ds, text: (el) => latin1(h.bytes.subarray(el.offset, el.offset + el.length)) };
+    const h = parseHeader(file, inflateLimit);
+    const end = h.pixel?.tagAt ?? h.bytes.length;
+    const part10 =
+      h.ts === TS.deflatedLE ? concat([explicitLeMeta(), h.bytes.subarray(h.datasetStart, end)])
+      : h.preamble ? h.bytes.subarray(0, end)
+      : concat([new Uint8Array(128), h.bytes.subarray(0, end)]);
+    return { transferSyntaxUid: h.rawTransferSyntax, ds: h.ds, text: (el) => latin1(h.bytes.subarray(el.offset, el.offset + el.length)), part10 };
   });
+}
+
+/** Preamble, "DICM" and a File Meta Information group that says only: Explicit VR Little Endian. */
+function explicitLeMeta(): Uint8Array {
+  const out = new Uint8Array(132 + 12 + 28), dv = new DataView(out.buffer);
+  out.set([0x44, 0x49, 0x43, 0x4d], 128);
+  const el = (o: number, tag: number, vr: string, len: number) => {
+    dv.setUint16(o, 0x0002, true);
+    dv.setUint16(o + 2, tag, true);
+    out.set([vr.charCodeAt(0), vr.charCodeAt(1)], o + 4);
+    dv.setUint16(o + 6, len, true);
+  };
+  el(132, 0x0000, 'UL', 4);
+  dv.setUint32(140, 28, true);
+  el(144, 0x0010, 'UI', 20);
+  out.set(new TextEncoder().encode(`${TS.explicitLE}\0`), 152);
+  return out;
 }
 
 // ---------------------------------------------------------------- attribute values
@@ -427,7 +683,7 @@ function infoOf(p: Parsed, frame = 1): FrameInfo {
 }
 
 /** Pixel description of the object (window and rescale as they apply to frame 1). */
-export function frameInfo(file: Uint8Array): FrameInfo {
+export function frameInfo(file: Uint8Array | Source): FrameInfo {
   return guarded(() => infoOf(parse(file)));
 }
 
@@ -438,7 +694,7 @@ function checkFrame(info: FrameInfo, frame: number) {
 }
 
 /** PALETTE COLOR lookup tables, 8-bit per entry (render applies them; decodeFrame keeps the indices). */
-export function paletteColorLut(file: Uint8Array): { first: number; r: Uint8Array; g: Uint8Array; b: Uint8Array } | undefined {
+export function paletteColorLut(file: Uint8Array | Source): { first: number; r: Uint8Array; g: Uint8Array; b: Uint8Array } | undefined {
   return guarded(() => paletteOf(parse(file)));
 }
 function paletteOf(p: Parsed): { first: number; r: Uint8Array; g: Uint8Array; b: Uint8Array } | undefined {
@@ -500,7 +756,7 @@ function frameFragments(p: Parsed, n: number): Fragment[][] {
   if (!frames && frags.length === n) frames = frags.map((f) => [f]);
   if (!frames) {
     // Empty BOT and several fragments per frame: a new frame starts where a fragment starts a codestream.
-    const bytes = (f: Fragment) => p.bytes.subarray(f.offset, f.offset + Math.min(f.length, 12));
+    const bytes = (f: Fragment) => p.src.read(f.offset, Math.min(f.length, 12));
     const starts = frags.flatMap((f, i) => (startsFrame(bytes(f)) ? [i] : []));
     if (starts.length === n && starts[0] === 0) frames = starts.map((s, i) => frags.slice(s, starts[i + 1] ?? frags.length));
   }
@@ -514,7 +770,7 @@ const yuv422 = (pi: string) => pi === 'YBR_FULL_422' || pi === 'YBR_PARTIAL_422'
 function frameBytes(p: Parsed, info: FrameInfo, frame: number): Uint8Array {
   if (p.fragments) {
     const parts = frameFragments(p, info.numberOfFrames)[frame - 1];
-    return concat(parts.map((f) => p.bytes.subarray(f.offset, f.offset + f.length)));
+    return concat(parts.map((f) => p.src.read(f.offset, f.length)));
   }
   // Native: YBR_*_422 stores 2 samples per pixel (Y Y Cb Cr per pixel pair); 1-bit frames need not be byte aligned.
   const samples = yuv422(info.photometricInterpretation) ? 2 : info.samplesPerPixel;
@@ -523,10 +779,10 @@ function frameBytes(p: Parsed, info: FrameInfo, frame: number): Uint8Array {
   if (first + bits > p.pixel.length * 8) {
     throw new PixelDataError(`pixel data too short for frame ${frame} (${p.pixel.length} bytes for ${info.numberOfFrames} frames)`);
   }
-  const px = p.bytes.subarray(p.pixel.offset, p.pixel.offset + p.pixel.length);
-  if (first % 8 === 0 && bits % 8 === 0) return px.subarray(first / 8, (first + bits) / 8);
+  if (first % 8 === 0 && bits % 8 === 0) return p.src.read(p.pixel.offset + first / 8, bits / 8);
+  const from = Math.floor(first / 8), px = p.src.read(p.pixel.offset + from, Math.ceil((first + bits) / 8) - from), skip = first - 8 * from;
   const out = new Uint8Array(Math.ceil(bits / 8)); // re-pack a 1-bit frame from bit 0
-  for (let i = 0; i < bits; i++) if ((px[(first + i) >> 3] >> ((first + i) & 7)) & 1) out[i >> 3] |= 1 << (i & 7);
+  for (let i = 0; i < bits; i++) if ((px[(skip + i) >> 3] >> ((skip + i) & 7)) & 1) out[i >> 3] |= 1 << (i & 7);
   return out;
 }
 
@@ -534,7 +790,7 @@ function frameBytes(p: Parsed, info: FrameInfo, frame: number): Uint8Array {
  * The frame's bytes as stored: native → its slice (big endian stays big endian; deflated → slice of the inflated
  * dataset); encapsulated → its fragments concatenated (a view into the file when it is a single fragment).
  */
-export function encodedFrame(file: Uint8Array, frame: number): Uint8Array {
+export function encodedFrame(file: Uint8Array | Source, frame: number): Uint8Array {
   return guarded(() => {
     const p = parse(file);
     const info = infoOf(p);
@@ -547,11 +803,11 @@ export function encodedFrame(file: Uint8Array, frame: number): Uint8Array {
  * The value of a top-level element as stored (a BulkDataURI's target); encapsulated pixel data is given
  * as its frames' bytes, one after the other. Undefined when the object has no such element.
  */
-export function elementValue(file: Uint8Array, tag: number): Uint8Array | undefined {
+export function elementValue(file: Uint8Array | Source, tag: number): Uint8Array | undefined {
   return guarded(() => {
     if (tag === T.pixelData) {
       const p = parse(file);
-      if (!p.fragments) return p.bytes.subarray(p.pixel.offset, p.pixel.offset + p.pixel.length);
+      if (!p.fragments) return p.src.read(p.pixel.offset, p.pixel.length);
       const info = infoOf(p);
       return concat(Array.from({ length: info.numberOfFrames }, (_, k) => frameBytes(p, info, k + 1)));
     }
@@ -989,7 +1245,7 @@ function nativeValues(data: Uint8Array, info: FrameInfo, little: boolean, vr: st
 }
 
 // ---------------------------------------------------------------- decodeFrame
-export async function decodeFrame(file: Uint8Array, frame: number): Promise<DecodedFrame> {
+export async function decodeFrame(file: Uint8Array | Source, frame: number): Promise<DecodedFrame> {
   try {
     return await decode(parse(file), frame);
   } catch (e) {
@@ -1062,15 +1318,16 @@ async function decode(p: Parsed, frame: number): Promise<DecodedFrame> {
  * the reason; returns the object's size in pixels and frames, or null when it has no pixel data and
  * its SOP class does not need any.
  */
-export async function checkServable(file: Uint8Array, sopClassUid: string): Promise<{ rows: number; columns: number; numberOfFrames: number } | null> {
+export async function checkServable(file: Uint8Array | Source, sopClassUid: string, inflateLimit?: number): Promise<{ rows: number; columns: number; numberOfFrames: number } | null> {
   try {
-    const h = parseHeader(file);
+    const h = parseHeader(file, inflateLimit);
     if (!STORABLE_TRANSFER_SYNTAXES.has(h.ts)) throw new PixelDataError(`transfer syntax ${h.ts} is not one this server can serve`);
     if (!h.pixel) {
       if (IMAGE_SOP_CLASSES.has(sopClassUid)) throw new PixelDataError(`an image (SOP class ${sopClassUid}) without pixel data (7FE0,0010)`);
       return null;
     }
     const p = parse(file);
+    checkTrailer(p);
     const info = servableInfo(p);
     const n = info.numberOfFrames;
     for (const frame of new Set([1, n])) {
@@ -1082,6 +1339,24 @@ export async function checkServable(file: Uint8Array, sopClassUid: string): Prom
     throw asPixelDataError(e);
   }
 }
+
+/**
+ * The elements after PixelData (a digital signature, trailing padding …) must be well formed too. A
+ * long tail is accepted only as zero padding.
+ */
+function checkTrailer(p: Parsed) {
+  const length = p.src.size - p.end;
+  if (length > MAX_TRAILER) {
+    for (let o = p.end; o < p.src.size; o += 1 << 20) {
+      if (p.src.read(o, Math.min(1 << 20, p.src.size - o)).some((b) => b !== 0)) throw new PixelDataError(`more than ${MAX_TRAILER} bytes after the pixel data`);
+    }
+    return;
+  }
+  const w = new Walker(p.src.read(p.end, length), p.little);
+  w.trailer = true;
+  w.dataset(0, length, 0, p.explicit);
+}
+const MAX_TRAILER = 16 * 1024 * 1024;
 
 /** The pixel description, refused where it is absent, absurd or beyond what we decode. */
 function servableInfo(p: Parsed): FrameInfo {

@@ -5,7 +5,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { decodeFrame, paletteColorLut, type DecodedFrame } from './pixels';
+import { decodeFrame, paletteColorLut, type DecodedFrame, type Source } from './pixels';
 import { concatBytes } from '../bytes';
 
 export interface RenderOptions {
@@ -93,7 +93,7 @@ function downscale(src: Uint8Array, w: number, h: number, c: number, dw: number,
   return out;
 }
 
-export async function renderFrame(file: Uint8Array, frame: number, opts: RenderOptions): Promise<RenderedImage> {
+export async function renderFrame(file: Uint8Array | Source, frame: number, opts: RenderOptions): Promise<RenderedImage> {
   const decoded = await decodeFrame(file, frame);
   const { info } = decoded;
   const pi = info.photometricInterpretation;

@@ -1,9 +1,9 @@
 // STOW-RS: a multipart/related body of DICOM instances; each part is ingested on its own (a bad
 // part does not stop the good ones) and the outcome of each is reported in the DICOM JSON response.
 import type { PrismaClient } from '@prisma/client';
-import { DicomConflictError, ingestDicom, InstanceTooLargeError, StudyMismatchError } from './ingest';
+import { DicomConflictError, ingestDicom, StudyMismatchError } from './ingest';
 import { contentTypeParam, MultipartError, parseMultipart } from './multipart';
-import { DicomParseError, type DicomJsonAttribute } from './parse';
+import { DicomParseError, InstanceTooLargeError, type DicomJsonAttribute } from './parse';
 
 /** Failure reasons (PS3.4 C.4.2.1.4 / PS3.18 Table 10.5.3-2). */
 const PROCESSING_FAILURE = 0x0110;

@@ -5,7 +5,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import type { PrismaClient } from '@prisma/client';
 import { config } from '../config';
-import type { BlobStore, StagedBlob } from '../store/blobs';
+import fs from 'node:fs/promises';
+import type { BlobStore, ReceivedFile, StagedBlob } from '../store/blobs';
 import { canReadStudy, type DicomAccess } from './access';
 import { ingestDicom } from './ingest';
 import { contentTypeParam, parseMultipart } from './multipart';
@@ -71,6 +72,11 @@ const upstreamStore: BlobStore = {
   },
   async stage(key: string, bytes: Uint8Array): Promise<StagedBlob> {
     return { key: `upstream/${key}`, size: bytes.byteLength, sha256: '', commit: async () => {}, abort: async () => {} };
+  },
+  /** The received copy was only for checking; the upstream keeps the bytes. */
+  async stageFile(key: string, file: ReceivedFile): Promise<StagedBlob> {
+    const drop = () => fs.rm(file.path, { force: true });
+    return { key: `upstream/${key}`, size: file.size, sha256: file.sha256, commit: drop, abort: drop };
   },
   async get() {
     return null;

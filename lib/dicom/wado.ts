@@ -4,8 +4,8 @@ import type { DicomInstance, Prisma, PrismaClient } from '@prisma/client';
 import { blobStore } from '../store/blobs';
 import { contentTypeParam, multipartStream, newBoundary, type Part } from './multipart';
 import type { DicomJsonAttribute } from './parse';
-import { DECODABLE_TRANSFER_SYNTAXES, decodeFrame, elementValue, encodedFrame, nativeFrameBytes, PixelDataError } from './pixels';
-import { renderFrame } from './render';
+import { DECODABLE_TRANSFER_SYNTAXES, PixelDataError } from './pixels';
+import { runTask } from './workers';
 
 export const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
@@ -51,12 +51,18 @@ async function bytesOf(i: InstanceRow): Promise<Uint8Array> {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Stored pixel data that cannot be decoded or split into frames is the data's fault: 422 with the reason. */
-async function fromPixels<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+/**
+ * Pixel work on an instance's stored file, in a worker thread. Stored pixel data that cannot be decoded
+ * or split into frames is the data's fault: 422 with the reason; a file gone missing is 410.
+ */
+async function onFile<T>(row: InstanceRow, run: (path: string) => Promise<T>): Promise<T> {
+  const store = blobStore();
+  if (!(await store.has(row.blobKey))) throw missing(row);
   try {
-    return await run();
+    return await run(store.pathOf(row.blobKey));
   } catch (e) {
-    if (e instanceof PixelDataError) throw new WadoError(422, `${what}: ${e.message}`);
+    if (e instanceof PixelDataError) throw new WadoError(422, e.message);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw missing(row);
     throw e;
   }
 }
@@ -118,16 +124,10 @@ export async function retrieveFrames(row: InstanceRow, frames: number[], accept:
   const decode = NATIVE.has(stored) || wanted === EXPLICIT_LE;
   if (!decode && wanted !== '*' && wanted !== stored) throw new WadoError(406, `frames can be sent as ${stored} (stored) or ${EXPLICIT_LE}`);
   if (decode && !DECODABLE_TRANSFER_SYNTAXES.has(stored)) throw new WadoError(406, `frames stored as ${stored} cannot be decoded here; ask for transfer-syntax=*`);
-  const file = await bytesOf(row);
   // Frames are built before answering, so a failure is an HTTP status, not a broken stream.
-  const built: Part[] = [];
-  for (const f of frames) {
-    built.push(
-      decode
-        ? { headers: { 'Content-Type': `application/octet-stream; transfer-syntax=${EXPLICIT_LE}` }, body: nativeFrameBytes(await fromPixels(`frame ${f}`, () => decodeFrame(file, f))) }
-        : { headers: { 'Content-Type': `application/octet-stream; transfer-syntax=${stored}` }, body: await fromPixels(`frame ${f}`, () => encodedFrame(file, f)) },
-    );
-  }
+  const bodies = await onFile(row, (path) => runTask('frames', { path, frames, decode }));
+  const type = `application/octet-stream; transfer-syntax=${decode ? EXPLICIT_LE : stored}`;
+  const built: Part[] = bodies.map((body) => ({ headers: { 'Content-Type': type }, body }));
   const boundary = newBoundary();
   async function* parts(): AsyncGenerator<Part> {
     yield* built;
@@ -140,8 +140,7 @@ export async function rendered(row: InstanceRow, frame: number, accept: string, 
   if (!Number.isInteger(frame) || frame < 1 || frame > row.numberOfFrames) throw new WadoError(404, `frames are 1..${row.numberOfFrames}`);
   if (!DECODABLE_TRANSFER_SYNTAXES.has(row.transferSyntaxUid)) throw new WadoError(406, `frames stored as ${row.transferSyntaxUid} cannot be rendered here`);
   const format = /image\/png/i.test(accept) && !/image\/jpeg/i.test(accept) ? 'png' : 'jpeg';
-  const file = await bytesOf(row);
-  return fromPixels(`frame ${frame}`, () => renderFrame(file, frame, { format, quality: opts.quality, maxSize: opts.thumbnail ? 128 : undefined, window: opts.window }));
+  return onFile(row, (path) => runTask('render', { path, frame, opts: { format, quality: opts.quality, maxSize: opts.thumbnail ? 128 : undefined, window: opts.window } }));
 }
 
 export async function rawInstance(row: InstanceRow): Promise<Uint8Array> {
@@ -151,8 +150,7 @@ export async function rawInstance(row: InstanceRow): Promise<Uint8Array> {
 /** The value of a top-level element (BulkDataURI target), as stored. */
 export async function bulkData(row: InstanceRow, tag: string): Promise<Uint8Array> {
   if (!/^[0-9A-Fa-f]{8}$/.test(tag)) throw new WadoError(404, 'bad tag');
-  const file = await bytesOf(row);
-  const value = await fromPixels(`bulk data ${tag}`, () => elementValue(file, Number.parseInt(tag, 16)));
+  const value = await onFile(row, (path) => runTask('bulk', { path, tag: Number.parseInt(tag, 16) }));
   if (!value) throw new WadoError(404, `no element ${tag}`);
   return value;
 }

@@ -21,9 +21,18 @@ export interface StagedBlob {
   abort(): Promise<void>;
 }
 
+/** A file received into the incoming folder (see FileBlobStore.receive), complete and fsynced. */
+export interface ReceivedFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
 export interface BlobStore {
   put(key: string, bytes: Uint8Array): Promise<{ size: number; sha256: string }>;
   stage(key: string, bytes: Uint8Array): Promise<StagedBlob>;
+  /** Stages a received file under its key (the file is moved, not copied). */
+  stageFile(key: string, file: ReceivedFile): Promise<StagedBlob>;
   get(key: string): Promise<Buffer | null>;
   stream(key: string): fs.ReadStream | null;
   has(key: string): Promise<boolean>;
@@ -106,6 +115,29 @@ export class FileBlobStore implements BlobStore {
     };
   }
 
+  /**
+   * A new file in the incoming folder, written chunk by chunk and hashed as it is written (a STOW part
+   * as it arrives). Its name encodes no key, so until it is staged recovery treats it as unreferenced.
+   */
+  async receive(): Promise<IncomingFile> {
+    await fsp.mkdir(this.incoming, { recursive: true });
+    const file = path.join(this.incoming, `~receiving~${randomBytes(6).toString('hex')}`);
+    return new IncomingFile(file, await fsp.open(file, 'wx'));
+  }
+
+  async stageFile(key: string, file: ReceivedFile): Promise<StagedBlob> {
+    checkKey(key);
+    const tmp = path.join(this.incoming, `${key.replace(/\//g, '!')}~${randomBytes(6).toString('hex')}`);
+    await fsp.rename(file.path, tmp);
+    await fsyncDir(this.incoming);
+    return { key, size: file.size, sha256: file.sha256, commit: () => this.moveInto(tmp, key), abort: () => fsp.rm(tmp, { force: true }) };
+  }
+
+  /** Where a stored blob's file is (worker threads read it themselves). */
+  pathOf(key: string): string {
+    return this.file(key);
+  }
+
   /** After a crash: staged files whose key is referenced (`isReferenced`) move into place, the rest go. */
   async recoverIncoming(isReferenced: (key: string) => Promise<boolean>): Promise<{ committed: number; dropped: number }> {
     let committed = 0;
@@ -161,6 +193,37 @@ export class FileBlobStore implements BlobStore {
     const key = `.health/${randomBytes(4).toString('hex')}`;
     await this.put(key, Buffer.from('ok'));
     await this.delete(key);
+  }
+}
+
+/** A file being written into the incoming folder; sha256 and size are taken as it is written. */
+export class IncomingFile {
+  private readonly hash = createHash('sha256');
+  size = 0;
+  constructor(
+    readonly path: string,
+    private readonly handle: fsp.FileHandle,
+  ) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.hash.update(chunk);
+    this.size += chunk.byteLength;
+    for (let done = 0; done < chunk.byteLength; ) done += (await this.handle.write(chunk, done)).bytesWritten;
+  }
+
+  /** fsyncs and closes: the file is complete and durable. */
+  async finish(): Promise<ReceivedFile> {
+    try {
+      await this.handle.sync();
+    } finally {
+      await this.handle.close();
+    }
+    return { path: this.path, size: this.size, sha256: this.hash.digest('hex') };
+  }
+
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => {});
+    await fsp.rm(this.path, { force: true });
   }
 }
 

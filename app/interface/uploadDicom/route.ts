@@ -1,8 +1,8 @@
 import type { NextRequest } from 'next/server';
 import { prisma } from '@/lib/db';
 import { field, JILIN, jilinClient, jilinReply } from '@/lib/dialects/jilin';
-import { DEFAULT_MAX_INSTANCE_BYTES, DicomConflictError, ingestDicom } from '@/lib/dicom/ingest';
-import { DicomParseError, parseDicom } from '@/lib/dicom/parse';
+import { DEFAULT_MAX_INSTANCE_BYTES, DicomConflictError, ingestDicom, type CheckedInstance } from '@/lib/dicom/ingest';
+import { DicomParseError } from '@/lib/dicom/parse';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,15 +36,16 @@ export async function POST(request: NextRequest) {
   if (!hospitalCode || !accessNumber || !studyUid || !seriesUid || !instanceUid || !(file instanceof Blob)) return jilinReply(JILIN.badInput);
   if (!client.orgCodes.includes(hospitalCode)) return jilinReply(JILIN.unauthorized);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  try {
-    const tags = parseDicom(bytes);
+  const check = (tags: CheckedInstance) => {
     const agrees =
       tags.studyInstanceUid === studyUid &&
       tags.seriesInstanceUid === seriesUid &&
       tags.sopInstanceUid === instanceUid &&
       (!tags.accessionNumber || tags.accessionNumber === accessNumber);
-    if (!agrees) return jilinReply(JILIN.badInput);
-    await ingestDicom(db, bytes, { organizationCode: hospitalCode, accessionNumber: accessNumber });
+    if (!agrees) throw new DicomParseError('the form fields disagree with the file');
+  };
+  try {
+    await ingestDicom(db, bytes, { organizationCode: hospitalCode, accessionNumber: accessNumber, check });
     return jilinReply(JILIN.uploaded);
   } catch (e) {
     if (e instanceof DicomParseError || e instanceof DicomConflictError) return jilinReply(JILIN.badInput);
