@@ -251,6 +251,74 @@ describe('decompression bombs', () => {
   });
 });
 
+describe('STOW as it streams', () => {
+  const MiB = 2 ** 20;
+  /** A STOW request whose body arrives in 64 KB chunks, without a Content-Length. */
+  async function stowStreamed(files: Uint8Array[], opts: { cut?: number } = {}) {
+    const m = multipartRelated(files);
+    const body = opts.cut === undefined ? m.body : m.body.subarray(0, opts.cut);
+    let o = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (o >= body.length) return c.close();
+        c.enqueue(body.slice(o, o + 65536));
+        o += 65536;
+      },
+    });
+    const init = { method: 'POST', headers: { 'content-type': m.contentType, authorization: `Bearer ${token}` }, body: stream, duplex: 'half' } as RequestInit;
+    const res = await dicomwebPost(new NextRequest(`${ORIGIN}/dicomweb/studies`, init as ConstructorParameters<typeof NextRequest>[1]), ctx('/dicomweb/studies'));
+    counts.tried += files.length;
+    if (res.status >= 500) counts.serverErrors++;
+    return { status: res.status, body: (await res.json()) as Record<string, { Value: Record<string, { Value: unknown[] }>[] }> };
+  }
+  // 2 MiB of native pixels (1024 × 1024 × 16 bits).
+  const big = () => craft({ set: { 0x00280010: us(1024), 0x00280011: us(1024) }, pixels: gradient16(1024 * 1024) });
+
+  it('a part over YINGYUN_DICOM_MAX_BYTES gets 0xA700 naming the instance; the parts around it are stored', async () => {
+    const [before, tooBig, after] = [craft(), big(), craft()];
+    const rowsBefore = await rows();
+    process.env.YINGYUN_DICOM_MAX_BYTES = String(MiB);
+    try {
+      const { status, body } = await stowStreamed([before.bytes, tooBig.bytes, after.bytes]);
+      expect(status).toBe(202);
+      expect(body['00081199'].Value.map((e) => e['00081155'].Value[0])).toEqual([before.sopInstanceUid, after.sopInstanceUid]);
+      expect(body['00081198'].Value).toEqual([
+        { '00081150': { vr: 'UI', Value: [SOP.ct] }, '00081155': { vr: 'UI', Value: [tooBig.sopInstanceUid] }, '00081197': { vr: 'US', Value: [0xa700] } },
+      ]);
+      counts.refused++;
+      counts.stored += 2;
+    } finally {
+      delete process.env.YINGYUN_DICOM_MAX_BYTES;
+    }
+    expect((await rows()).instances).toBe(rowsBefore.instances + 2);
+    expect(storedFiles().filter((f) => f.includes('.incoming'))).toEqual([]);
+  });
+
+  it('a body over YINGYUN_STOW_MAX_BYTES, counted as it arrives, is 413 and stores nothing (not even the parts before)', async () => {
+    const before = { rows: await rows(), files: storedFiles().length };
+    process.env.YINGYUN_STOW_MAX_BYTES = String(MiB);
+    try {
+      const { status } = await stowStreamed([craft().bytes, craft().bytes, big().bytes]);
+      expect(status).toBe(413);
+      counts.refused += 3;
+    } finally {
+      delete process.env.YINGYUN_STOW_MAX_BYTES;
+    }
+    expect(await rows()).toEqual(before.rows);
+    expect(storedFiles().length).toBe(before.files);
+  });
+
+  it('a body that breaks off inside a part is 400 and stores nothing', async () => {
+    const before = { rows: await rows(), files: storedFiles().length };
+    const files = [craft().bytes, craft().bytes, big().bytes];
+    const { status } = await stowStreamed(files, { cut: files[0].length + files[1].length + 1000 });
+    expect(status).toBe(400);
+    counts.refused += 3;
+    expect(await rows()).toEqual(before.rows);
+    expect(storedFiles().length).toBe(before.files);
+  });
+});
+
 describe('retrieval never answers 500 for stored data', () => {
   /** Indexes a file the way an older version would have stored it: no checks, straight into the store. */
   async function storeUnchecked(file: Crafted, ts: string, opts: { frames?: number; missing?: boolean } = {}) {

@@ -219,7 +219,7 @@ function readHeader(bytes: Uint8Array): { meta: Dict; dict: Dict } {
 /**
  * The attributes of an instance (everything before PixelData; the pixel data is checked by
  * inspectDicom). A deflated dataset is inflated up to `inflateLimit` bytes (YINGYUN_DICOM_MAX_BYTES),
- * beyond which it is refused with DatasetTooLargeError.
+ * beyond which it is refused with InstanceTooLargeError.
  */
 export function parseDicom(input: Uint8Array | Source, inflateLimit?: number): ParsedInstance {
   const known: KnownUids = {};

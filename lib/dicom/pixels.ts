@@ -1,10 +1,12 @@
 /**
  * Pixel data for the DICOMweb server: a frame's bytes as stored (WADO-RS frames passthrough) and a frame
- * decoded to native little-endian samples (transcoding to Explicit VR LE, rendering). Server-side only:
- * the wasm codecs are loaded with Node's require (see loadCodec).
+ * decoded to native little-endian samples (transcoding to Explicit VR LE, rendering), and at ingest the
+ * check that every frame of an object can be served (checkServable). Server-side only: the wasm codecs
+ * are loaded with Node's require (see loadCodec).
  *
- * The header walk is our own (not dcmjs/dicom-parser): it stops at the top-level PixelData, never copies
- * the file, and turns every malformed or truncated input into a PixelDataError.
+ * The header walk is our own (not dcmjs/dicom-parser): it stops at the top-level PixelData and turns
+ * every malformed or truncated input into a PixelDataError. A file is read through a Source: in memory,
+ * or by position from disk, so only the header, the item headers and the frames needed are read.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -278,14 +280,13 @@ class Walker {
     return { items, pos };
   }
   /** Items of encapsulated data (always little endian); returns the position after the Sequence Delimiter. */
-  fragments(pos: number, end: number, out?: Fragment[]): number {
+  fragments(pos: number, end: number): number {
     while (pos + 8 <= end) {
       const t = ((this.dv.getUint16(pos, true) << 16) | this.dv.getUint16(pos + 2, true)) >>> 0;
       const len = this.dv.getUint32(pos + 4, true);
       if (t === SEQ_END) return pos + 8;
       if (t !== ITEM || len === UNDEFINED) throw new PixelDataError(`bad encapsulated pixel data item ${hex(t)} at byte ${pos}`);
       this.need(pos + 8 + len, end, 'an encapsulated pixel data fragment');
-      out?.push({ item: pos, offset: pos + 8, length: len });
       pos += 8 + len;
     }
     throw new TruncatedError('truncated file: encapsulated pixel data without a sequence delimiter');

@@ -1,9 +1,17 @@
-// STOW-RS: a multipart/related body of DICOM instances; each part is ingested on its own (a bad
-// part does not stop the good ones) and the outcome of each is reported in the DICOM JSON response.
+// STOW-RS: a multipart/related body of DICOM instances, read as it streams. Each part is written
+// straight into the file store's incoming folder (hashed on the way) and checked in a worker thread
+// while the next parts arrive; once the whole body has arrived, the checked parts are indexed and
+// moved into place. A bad part does not stop the good ones, and the outcome of each is reported in
+// the DICOM JSON response, in part order. A body that breaks off, is malformed or runs over its
+// limit (the caller's body stream throws) stores nothing.
 import type { PrismaClient } from '@prisma/client';
-import { DicomConflictError, ingestDicom, StudyMismatchError } from './ingest';
-import { contentTypeParam, MultipartError, parseMultipart } from './multipart';
-import { DicomParseError, InstanceTooLargeError, type DicomJsonAttribute } from './parse';
+import { config } from '../config';
+import { BodyTooLargeError } from '../http/body';
+import { blobStore, type ReceivedFile } from '../store/blobs';
+import { checkReceived, DicomConflictError, discardReceived, storeChecked, StudyMismatchError, type CheckedInstance, type IngestOptions } from './ingest';
+import { contentTypeParam, MultipartError, MultipartReader } from './multipart';
+import { DicomParseError, InstanceTooLargeError, type DicomJsonAttribute, type KnownUids } from './parse';
+import { runTask } from './workers';
 
 /** Failure reasons (PS3.4 C.4.2.1.4 / PS3.18 Table 10.5.3-2). */
 const PROCESSING_FAILURE = 0x0110;
@@ -26,33 +34,121 @@ export class StowError extends Error {
   }
 }
 
+export interface StowOptions {
+  base: string;
+  studyUid?: string;
+  organizationCode?: string;
+  clientId?: number;
+  /** Largest instance, bytes (YINGYUN_DICOM_MAX_BYTES). */
+  maxBytes?: number;
+}
+
 /** Parts of one request indexed at the same time. */
 const PARALLEL_PARTS = 4;
+/** Parts of one request: each checked part waits in memory (its index record) until the body has arrived. */
+const MAX_PARTS = 10_000;
 
-export async function stow(
-  prisma: PrismaClient,
-  body: Uint8Array,
-  contentType: string,
-  opts: { base: string; studyUid?: string; organizationCode?: string; clientId?: number; maxBytes?: number },
-): Promise<StowResult> {
+type Entry = Record<string, DicomJsonAttribute>;
+type Outcome = { stored: Entry } | { failed: Entry };
+/** A part as received: refused already, or a file whose check is running. */
+type Received = { outcome: Outcome } | { file: ReceivedFile; checked: Promise<{ ok: true; instance: CheckedInstance } | { ok: false; error: unknown }> };
+
+function failure(reason: number, uids: KnownUids = {}): Outcome {
+  // The instance's UIDs when it was readable that far, so a client can match the entry without counting.
+  return {
+    failed: {
+      ...(uids.sopClassUid ? { '00081150': { vr: 'UI', Value: [uids.sopClassUid] } } : {}),
+      ...(uids.sopInstanceUid ? { '00081155': { vr: 'UI', Value: [uids.sopInstanceUid] } } : {}),
+      '00081197': { vr: 'US', Value: [reason] },
+    },
+  };
+}
+
+function failed(e: unknown): Outcome {
+  const reason =
+    e instanceof StudyMismatchError ? STUDY_MISMATCH
+    : e instanceof DicomConflictError ? DUPLICATE_SOP
+    : e instanceof InstanceTooLargeError ? OUT_OF_RESOURCES
+    : e instanceof DicomParseError ? CANNOT_UNDERSTAND
+    : PROCESSING_FAILURE;
+  if (reason === PROCESSING_FAILURE) console.error(`[stow] part failed: ${(e as Error).message}`);
+  return failure(reason, e instanceof DicomParseError ? e.uids : e instanceof DicomConflictError || e instanceof StudyMismatchError ? e : {});
+}
+
+/** The body as it arrives; a client that breaks the connection makes it a malformed body (400), not a server error. */
+async function* arriving(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body;
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) throw e;
+    throw new MultipartError(`the request body broke off: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * One part into the incoming folder. A part over the instance limit is not written beyond it (the
+ * rest is read and dropped); its beginning still names the instance in the 0xA700 entry.
+ */
+async function receivePart(reader: MultipartReader, max: number, ingest: IngestOptions): Promise<Received> {
+  const incoming = await blobStore().receive();
+  let size = 0;
+  try {
+    for await (const chunk of reader.body()) {
+      size += chunk.byteLength;
+      if (size <= max) await incoming.write(chunk);
+    }
+  } catch (e) {
+    await incoming.discard();
+    throw e;
+  }
+  const file = await incoming.finish();
+  if (size > max) {
+    const uids = await runTask('identify', { path: file.path }).catch(() => ({}));
+    await discardReceived(file);
+    return { outcome: failure(OUT_OF_RESOURCES, uids) };
+  }
+  const checked = checkReceived(file, ingest).then(
+    (instance) => ({ ok: true as const, instance }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return { file, checked };
+}
+
+export async function stow(prisma: PrismaClient, body: AsyncIterable<Uint8Array> | Uint8Array, contentType: string, opts: StowOptions): Promise<StowResult> {
   if (!/^multipart\/related/i.test(contentType)) throw new StowError(415, 'STOW-RS takes multipart/related; type="application/dicom"');
   const type = contentTypeParam(contentType, 'type');
   if (type && type.toLowerCase() !== 'application/dicom') throw new StowError(415, `unsupported part type ${type}`);
-  let parts;
+  const ingest: IngestOptions = { organizationCode: opts.organizationCode, clientId: opts.clientId, maxBytes: opts.maxBytes, studyInstanceUid: opts.studyUid };
+  const max = opts.maxBytes ?? config.dicomMaxBytes;
+  const source = body instanceof Uint8Array ? (async function* () { yield body; })() : arriving(body);
+
+  const parts: Received[] = [];
   try {
-    parts = parseMultipart(body, contentTypeParam(contentType, 'boundary') ?? '');
+    const reader = new MultipartReader(source, contentTypeParam(contentType, 'boundary') ?? '');
+    for (let headers; (headers = await reader.nextPart()); ) {
+      if (parts.length >= MAX_PARTS) throw new StowError(413, `more than ${MAX_PARTS} instances in one request`);
+      const partType = headers['content-type']?.split(';')[0].trim().toLowerCase();
+      if (partType && partType !== 'application/dicom') {
+        await reader.skip();
+        parts.push({ outcome: failure(CANNOT_UNDERSTAND) });
+        continue;
+      }
+      parts.push(await receivePart(reader, max, ingest));
+    }
   } catch (e) {
-    throw new StowError(400, (e as MultipartError).message);
+    // Nothing of a broken or oversized body is stored: drop what arrived (once its check is over).
+    await Promise.all(parts.map(async (p) => ('file' in p && (await p.checked).ok ? discardReceived(p.file) : undefined)));
+    if (e instanceof MultipartError) throw new StowError(400, e.message);
+    throw e;
   }
   if (!parts.length) throw new StowError(400, 'no parts');
 
-  type Outcome = { stored: Record<string, DicomJsonAttribute> } | { failed: Record<string, DicomJsonAttribute> };
-  const storePart = async (part: (typeof parts)[number]): Promise<Outcome> => {
-    const partType = part.headers['content-type']?.split(';')[0].trim().toLowerCase();
-    if (partType && partType !== 'application/dicom') return { failed: { '00081197': { vr: 'US', Value: [CANNOT_UNDERSTAND] } } };
+  const storePart = async (part: Received): Promise<Outcome> => {
+    if ('outcome' in part) return part.outcome;
+    const checked = await part.checked;
+    if (!checked.ok) return failed(checked.error);
     try {
-      const r = await ingestDicom(prisma, part.body, { organizationCode: opts.organizationCode, clientId: opts.clientId, maxBytes: opts.maxBytes, studyInstanceUid: opts.studyUid });
-      const i = r.instance;
+      const i = (await storeChecked(prisma, part.file, checked.instance, ingest)).instance;
       return {
         stored: {
           '00081150': { vr: 'UI', Value: [i.sopClassUid] },
@@ -61,22 +157,7 @@ export async function stow(
         },
       };
     } catch (e) {
-      const reason =
-        e instanceof StudyMismatchError ? STUDY_MISMATCH
-        : e instanceof DicomConflictError ? DUPLICATE_SOP
-        : e instanceof InstanceTooLargeError ? OUT_OF_RESOURCES
-        : e instanceof DicomParseError ? CANNOT_UNDERSTAND
-        : PROCESSING_FAILURE;
-      if (reason === PROCESSING_FAILURE) console.error(`[stow] part failed: ${(e as Error).message}`);
-      // The instance's UIDs when it was readable that far, so a client can match the entry without counting.
-      const uids = e instanceof DicomParseError ? e.uids : e instanceof DicomConflictError || e instanceof StudyMismatchError ? e : {};
-      return {
-        failed: {
-          ...(uids.sopClassUid ? { '00081150': { vr: 'UI', Value: [uids.sopClassUid] } } : {}),
-          ...(uids.sopInstanceUid ? { '00081155': { vr: 'UI', Value: [uids.sopInstanceUid] } } : {}),
-          '00081197': { vr: 'US', Value: [reason] },
-        },
-      };
+      return failed(e);
     }
   };
 
@@ -93,14 +174,14 @@ export async function stow(
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, parts.length - 1) }, worker));
   const stored = outcomes.flatMap((o) => ('stored' in o ? [o.stored] : []));
-  const failed = outcomes.flatMap((o) => ('failed' in o ? [o.failed] : []));
+  const failedEntries = outcomes.flatMap((o) => ('failed' in o ? [o.failed] : []));
   const studies = [...new Set(stored.map((s) => String((s['00081190'].Value as string[])[0]).split('/series/')[0]))];
   return {
-    status: failed.length === 0 ? 200 : stored.length ? 202 : 409,
+    status: failedEntries.length === 0 ? 200 : stored.length ? 202 : 409,
     body: {
       ...(studies.length === 1 ? { '00081190': { vr: 'UR', Value: studies } } : {}),
       ...(stored.length ? { '00081199': { vr: 'SQ', Value: stored } } : {}),
-      ...(failed.length ? { '00081198': { vr: 'SQ', Value: failed } } : {}),
+      ...(failedEntries.length ? { '00081198': { vr: 'SQ', Value: failedEntries } } : {}),
     },
   };
 }

@@ -6,6 +6,8 @@
 // --case bomb        one deflated instance (about 1 MB) whose dataset inflates to 1 GiB
 // --case multiframe  --count instances of 512×512×16-bit × --frames frames (300 → 150 MiB each) in one request
 // --token, or --database-url of the server's database to make an IDCAS client and token for hospital BENCH.
+// --probe PATH polls another path instead of /api/health (e.g. /dicomweb/studies without a token: a 401
+// that touches neither the database nor the disk, so it shows the event loop alone).
 // The files are generated once into $TMPDIR/yingyun-stow-load and streamed from disk.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -196,6 +198,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+const probe = arg('--probe') ?? '/api/health';
 
 async function main() {
   const bearer = await token();
@@ -216,7 +219,7 @@ async function main() {
   const poll = (async () => {
     while (!done) {
       const t0 = performance.now();
-      await fetch(`${base}/api/health`).then((r) => r.arrayBuffer()).catch(() => undefined);
+      await fetch(`${base}${probe}`).then((r) => r.arrayBuffer()).catch(() => undefined);
       latencies.push(performance.now() - t0);
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (performance.now() - t0))));
     }
@@ -230,7 +233,7 @@ async function main() {
   peak = Math.max(peak, rssOfTree(pid));
   console.log(`[stow-load] STOW answered ${res.status} after ${seconds.toFixed(1)} s (${(bytes / 2 ** 20 / seconds).toFixed(0)} MB/s): ${res.body.slice(0, 300)}`);
   console.log(`[stow-load] RSS of the server: ${mb(idle)} before, peak ${mb(peak)} (+${mb(peak - idle)})`);
-  console.log(`[stow-load] /api/health while storing: ${latencies.length} polls, p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`);
+  console.log(`[stow-load] ${probe} while storing: ${latencies.length} polls, p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`);
 }
 
 main().catch((e) => {

@@ -6,7 +6,7 @@ import { parseQido, QidoError, searchInstances, searchSeries, searchStudies } fr
 import { stow, StowError } from '@/lib/dicom/stow';
 import { proxyQido, proxyRead, proxyStow } from '@/lib/dicom/upstream';
 import { bulkData, instancesFor, metadataOf, rendered, retrieveFrames, retrieveInstances, WadoError } from '@/lib/dicom/wado';
-import { BodyTooLargeError, readBody } from '@/lib/http/body';
+import { bodyChunks, BodyTooLargeError, readBody } from '@/lib/http/body';
 import { requestOrigin } from '@/lib/request-origin';
 
 export const dynamic = 'force-dynamic';
@@ -132,10 +132,11 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const w = writer(a);
   if (!w) return problem(403, '只有接入系统（访问令牌）可以上传影像');
   try {
-    const body = await readBody(request, config.stowMaxBytes);
     const db = await prisma();
-    if (config.dicomwebUpstream && config.dicomwebUpstreamWrite) return await proxyStow(request, db, body, w);
+    if (config.dicomwebUpstream && config.dicomwebUpstreamWrite) return await proxyStow(request, db, await readBody(request, config.stowMaxBytes), w);
     if (config.dicomwebUpstream) return problem(405, '影像存储在上游 PACS：请直接向上游上传');
+    // Read as it streams: each part goes to the file store as it arrives, never the whole body into memory.
+    const body = bodyChunks(request, config.stowMaxBytes);
     const out = await stow(db, body, request.headers.get('content-type') ?? '', { base: baseUrl(request), studyUid: r.study, organizationCode: w.organizationCode, clientId: w.clientId });
     return json(out.body, out.status);
   } catch (e) {
