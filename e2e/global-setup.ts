@@ -14,7 +14,7 @@ declare module 'vitest' {
     baseUrl: string;
     dataDir: string;
     databaseUrl: string;
-    /** A Bearer access token of the demo's IDCAS client (acts for every demo hospital). */
+    /** A Bearer access token of the demo's IDCAS client (acts for every demo hospital): DICOMweb read and write. */
     clientToken: string;
     /** Exam E2E-CODECS at 2470: one series per sample file (../shared/dicom-samples), for the viewer tests. */
     codecSeries: CodecSeries[];
@@ -66,7 +66,7 @@ async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: s
   const { SAMPLES_DIR } = await import('../tests/support/samples');
   const d = await openDatabase(databaseUrl ? { url: databaseUrl } : { url: '', pgliteDir: path.join(dataDir, 'pglite') });
   try {
-    const token = (await issueAccessToken(d.prisma, '2470', 'e2e-pacs')).token;
+    const token = (await issueAccessToken(d.prisma, '2470', 'e2e-pacs', ['dicomweb-read', 'dicomweb-write'])).token;
     const { openPii } = await import('../lib/crypto/pii');
     const { formatChinaDate } = await import('../lib/time');
     const withPhone = await d.prisma.exam.findFirstOrThrow({ where: { studies: { some: {} }, patient: { phoneCipher: { not: null } } }, include: { organization: true, patient: true }, orderBy: { id: 'asc' } });

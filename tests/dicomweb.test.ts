@@ -57,7 +57,7 @@ beforeAll(async () => {
   await db.prisma.organization.createMany({ data: [{ code: 'H1', name: '测试一院' }, { code: 'H2', name: '测试二院' }] });
   await saveClient(db.prisma, { dialect: 'IDCAS', clientKey: 'pacs-h1', orgCodes: ['H1'], desKey: 'k', desIv: '12345678', md5Key: 'm' });
   await saveClient(db.prisma, { dialect: 'JILIN', clientKey: 'jl-h1', orgCodes: ['H1'] });
-  token = (await issueAccessToken(db.prisma, 'H1', 'pacs')).token;
+  token = (await issueAccessToken(db.prisma, 'H1', 'pacs', ['dicomweb-read', 'dicomweb-write'])).token;
 }, 120_000);
 afterAll(async () => {
   await db?.dispose();
@@ -289,7 +289,7 @@ describe('access', () => {
     expect(stowAsSession.status).toBe(403);
     // A client reads only its organizations' studies.
     await saveClient(db.prisma, { dialect: 'IDCAS', clientKey: 'pacs-h2', orgCodes: ['H2'], desKey: 'k', desIv: '12345678', md5Key: 'm2' });
-    const h2 = (await issueAccessToken(db.prisma, 'H2', 'pacs')).token;
+    const h2 = (await issueAccessToken(db.prisma, 'H2', 'pacs', ['dicomweb-read'])).token;
     const asH2 = await dicomwebGet(new NextRequest(`${ORIGIN}/dicomweb/studies/${studies[0]}/metadata`, { headers: { authorization: `Bearer ${h2}` } }), ctx(`/dicomweb/studies/${studies[0]}/metadata`));
     expect(asH2.status).toBe(403);
   });
@@ -303,9 +303,7 @@ describe('Jilin uploadDicom', () => {
     return fd;
   };
   it('stores an image before its exam index, links it when the index arrives; refuses disagreeing fields and bad tokens', async () => {
-    const jl = (await issueAccessToken(db.prisma, 'H1', 'jilin')).token;
-    const jilinClient = await db.prisma.integrationClient.findFirstOrThrow({ where: { dialect: 'JILIN' } });
-    await db.prisma.accessToken.updateMany({ where: { subject: 'jilin' }, data: { clientId: jilinClient.id } });
+    const jl = (await issueAccessToken(db.prisma, 'H1', 'jilin', ['jilin-api'], { dialect: 'JILIN' })).token;
     const f = retag(synthesizeSeries('DR', { seed: 51 })[0], { accessionNumber: 'JL-001' });
     const p = parseDicom(f);
     const fields = { hospitalCode: 'H1', accessNumber: 'JL-001', studyUid: p.studyInstanceUid, seriesUid: p.seriesInstanceUid, instanceUid: p.sopInstanceUid };

@@ -193,7 +193,7 @@ describe('round trips with random keys and Chinese values', () => {
     const ctx = await verify('h5-report-list', url);
     expect(ctx.patient.idCardNo).toBe(p.idCardNo);
     expect(ctx.caller.name).toBe('手机用户');
-    const { token } = await issueAccessToken(db.prisma, '2470', 'x', -1);
+    const { token } = await issueAccessToken(db.prisma, '2470', 'x', ['h5'], { hours: -1 });
     expect((await refusal('h5-report-list', url.replace(/token=[^&]+/, `token=${token}`))).reason).toBe('ACCESS_TOKEN_INVALID');
   });
 });

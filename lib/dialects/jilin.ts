@@ -1,10 +1,10 @@
 // Jilin (seed 000) interface edge: the {code, msg[, datas]} envelope with the spec's exact
 // messages, and the X-Token check (tokens come from getToken; until that lands, any token we
-// issued for a JILIN client).
+// issued for a JILIN client with the jilin-api scope).
 import type { PrismaClient } from '@prisma/client';
 import { NextResponse } from 'next/server';
-import { storedAccessTokens } from '../auth/access-tokens';
-import { clientsOf, type ClientKeys } from '../links/clients';
+import { clientForToken } from '../auth/access-tokens';
+import type { ClientKeys } from '../links/clients';
 import { parseChinaDateTime } from '../time';
 import { parseLenientJson } from './lenient-json';
 
@@ -24,12 +24,10 @@ export function jilinReply(e: { code: number; msg: string }, datas?: unknown): N
   return NextResponse.json(datas === undefined ? { code: e.code, msg: e.msg } : { code: e.code, msg: e.msg, datas }, { status });
 }
 
-/** The Jilin client an X-Token belongs to, or null. */
+/** The Jilin client an X-Token with the jilin-api scope belongs to, or null. */
 export async function jilinClient(prisma: PrismaClient, xToken: string | null): Promise<ClientKeys | null> {
-  if (!xToken?.trim()) return null;
-  const holder = await storedAccessTokens(prisma).verify(xToken.trim(), new Date());
-  if (!holder) return null;
-  return (await clientsOf(prisma, 'JILIN')).find((c) => c.id === holder.clientId) ?? null;
+  const found = await clientForToken(prisma, xToken, 'jilin-api');
+  return typeof found === 'object' && found.client.dialect === 'JILIN' ? found.client : null;
 }
 
 /** Form and JSON fields as the spec's examples send them: keys padded with spaces, values too. */
