@@ -163,7 +163,7 @@ export async function openLink(req: OpenRequest, deps: OpenDeps): Promise<OpenRe
       const s = await createSession(tx, ctx, scope, { ip: req.ip, userAgent: req.userAgent, linkHash: link });
       await auditOpen(tx, ctx, scope, s.ref, req.ip);
       return s;
-    });
+    }, { maxWait: 10_000 }); // under load, wait for a connection as a plain query would, not fail after 2 s
     const maxAge = Math.round((session.expiresAt.getTime() - Date.now()) / 1000);
     return {
       status: 303,
