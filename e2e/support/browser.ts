@@ -10,7 +10,7 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
  * A Chromium whose every context reports Content-Security-Policy violations (page or worker) to
  * cspViolations; e2e/support/csp-guard.ts fails the test that caused one.
  */
-export async function launchBrowser(o: { args?: string[] } & Omit<LaunchOptions, 'args'> = {}): Promise<Browser> {
+export async function launchBrowser(o: LaunchOptions = {}): Promise<Browser> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, ...o, args: [...FLAGS, ...(o.args ?? [])] });
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options?: BrowserContextOptions) => watchCsp(await newContext(options));
