@@ -38,6 +38,10 @@ export const config = {
   get stowMaxBytes() {
     return Number(env('YINGYUN_STOW_MAX_BYTES')) || 1024 * 1024 * 1024;
   },
+  /** Who may show our pages in a frame (CSP frame-ancestors): the HIS origins that embed them. */
+  get frameAncestors() {
+    return env('YINGYUN_FRAME_ANCESTORS');
+  },
   get migrationsDir() {
     return path.resolve(env('YINGYUN_MIGRATIONS_DIR') ?? path.join('prisma', 'migrations'));
   },

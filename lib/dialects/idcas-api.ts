@@ -3,6 +3,7 @@
 import { NextResponse } from 'next/server';
 import type { PrismaClient } from '@prisma/client';
 import { clientForToken } from '../auth/access-tokens';
+import type { BodyRefusal } from '../http/body';
 import type { ClientKeys } from '../links/clients';
 
 export function idcasReply(data?: unknown, msg = '成功'): NextResponse {
@@ -11,6 +12,11 @@ export function idcasReply(data?: unknown, msg = '成功'): NextResponse {
 
 export function idcasFailure(msg: string, status = 400): NextResponse {
   return NextResponse.json({ code: -1, msg }, { status });
+}
+
+/** A body that is not one JSON object of at most JSON_MAX_BYTES. */
+export function idcasBodyRefused(why: BodyRefusal): NextResponse {
+  return why === 'too-large' ? idcasFailure('请求体过大', 413) : idcasFailure('参数错误：请求体须为一个 JSON 对象');
 }
 
 /** The IDCAS client of a Bearer token with the idcas-api scope (an H5 user's token calls no API). */

@@ -4,6 +4,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { NextResponse } from 'next/server';
 import { clientForToken } from '../auth/access-tokens';
+import { readJsonObject } from '../http/body';
 import type { ClientKeys } from '../links/clients';
 import { parseChinaDateTime } from '../time';
 import { parseLenientJson } from './lenient-json';
@@ -16,11 +17,13 @@ export const JILIN = {
   noData: { code: 404, msg: '未查询到数据！' },
   uploadFailed: { code: 503, msg: '上传失败' },
   queryFailed: { code: 503, msg: '查询失败' },
+  /** Not in the spec's table: a body over our cap (HTTP 413 too). */
+  tooLarge: { code: 413, msg: '请求体过大' },
 } as const;
 
 /** The body carries the code; the HTTP status repeats it where it is an HTTP status (clients check either). */
 export function jilinReply(e: { code: number; msg: string }, datas?: unknown): NextResponse {
-  const status = [200, 400, 403, 404, 409, 503].includes(e.code) ? e.code : 200;
+  const status = [200, 400, 403, 404, 409, 413, 503].includes(e.code) ? e.code : 200;
   return NextResponse.json(datas === undefined ? { code: e.code, msg: e.msg } : { code: e.code, msg: e.msg, datas }, { status });
 }
 
@@ -36,17 +39,13 @@ export function field(get: (name: string) => unknown, name: string): string | un
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
-/** A Jilin JSON request: X-Token client, then the lenient body; either failure is the spec's envelope. */
+/** A Jilin JSON request: X-Token client first, then the lenient body (capped); either failure is the spec's envelope. */
 export async function jilinRequest(prisma: PrismaClient, request: Request): Promise<{ client: ClientKeys; body: Record<string, unknown> } | NextResponse> {
   const client = await jilinClient(prisma, request.headers.get('x-token'));
   if (!client) return jilinReply(JILIN.unauthorized);
-  try {
-    const body = parseLenientJson(await request.text());
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return jilinReply(JILIN.badInput);
-    return { client, body: body as Record<string, unknown> };
-  } catch {
-    return jilinReply(JILIN.badInput);
-  }
+  const body = await readJsonObject(request, { parse: parseLenientJson });
+  if (typeof body === 'string') return jilinReply(body === 'too-large' ? JILIN.tooLarge : JILIN.badInput);
+  return { client, body };
 }
 
 /** DT15 as the examples write it: yyyy-MM-dd HH:mm:ss (also compact yyyyMMddHHmmss), China time. */
