@@ -20,11 +20,15 @@ export async function register() {
     const opened = await db();
     prisma = opened.prisma;
     console.log(`[yingyun] database ${where}: ${opened.migrations.applied.length} migrations (${opened.migrations.newlyApplied.length} new)`);
-    const named = await (await import('./lib/dicom/person-name')).backfillPersonNames(prisma);
-    if (named) console.log(`[yingyun] database: patient names of ${named} studies indexed for search`);
   } catch (e) {
     console.error(`\n[yingyun] 无法打开数据库 Cannot open the database (${where}):\n  ${(e as Error).message}\n`);
     process.exit(1);
+  }
+  try {
+    const named = await (await import('./lib/dicom/person-name')).backfillPersonNames(prisma);
+    if (named) console.log(`[yingyun] patient names of ${named} earlier studies indexed for PatientName searches`);
+  } catch (e) {
+    console.error(`[yingyun] 患者姓名索引未完成 Indexing earlier studies' patient names failed (tried again at the next start): ${(e as Error).message}`);
   }
   const { recoverBlobs, describeRecovery, scheduleBlobRecovery } = await import('./lib/domain/blob-recovery');
   try {

@@ -121,7 +121,7 @@ async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: s
   }
 }
 
-/** Exam E2E-PALETTE: PALETTE COLOR series made here (nothing from ../shared), one per case the viewer test needs. */
+/** Exam E2E-PALETTE: PALETTE COLOR series synthesised here (no sample files needed), one per case the viewer test needs. */
 async function paletteExam(prisma: import('@prisma/client').PrismaClient): Promise<PaletteSeries[]> {
   const { ingestDicom } = await import('../lib/dicom/ingest');
   const { retag, uidFromString } = await import('../lib/dicom/retag');

@@ -35,7 +35,7 @@ export function isWeChat(): boolean {
 export { sessionHeaders, setViewSession } from './session';
 
 /** A load with no network activity for this long (or stuck after its data arrived) has failed. */
-export const STALL_MS = 20_000;
+const STALL_MS = 20_000;
 /** imageId → time of its request's last network event (start, progress, end). */
 const activity = new Map<string, number>();
 let anyActivity = 0;
