@@ -2,7 +2,7 @@
 // studies of the exams in its scope; an integration client's Bearer access token reads the
 // studies of its organizations with the scope dicomweb-read, and stores images for them with
 // dicomweb-write.
-import type { Prisma, PrismaClient, ViewSession } from '@prisma/client';
+import { Prisma, type PrismaClient, type ViewSession } from '@prisma/client';
 import { clientForToken } from '../auth/access-tokens';
 import type { ClientKeys } from '../links/clients';
 import { sessionFrom, type CookieJar } from '../sessions';
@@ -58,6 +58,22 @@ export function readableStudies(a: DicomAccess): Prisma.DicomStudyWhereInput {
       { examId: null, OR: [{ organizationCode: { in: a.client.orgCodes } }, { uploadedByClientId: a.client.id }] },
     ],
   };
+}
+
+/**
+ * The same rule as readableStudies, as SQL over "DicomStudy" aliased `s`, for the searches Prisma cannot
+ * express (PatientName's LIKE patterns). Keep the two in step.
+ */
+export function readableStudiesSql(a: DicomAccess): Prisma.Sql {
+  if (a.kind === 'session') {
+    const s = a.session;
+    if (s.patientId === null || (!s.examIds.length && s.labTestIds.length)) return Prisma.sql`FALSE`;
+    const exams = s.examIds.length ? Prisma.sql` AND e."id" = ANY(${s.examIds}::int[])` : Prisma.empty;
+    return Prisma.sql`EXISTS (SELECT 1 FROM "Exam" e WHERE e."id" = s."examId" AND e."patientId" = ${s.patientId}${exams})`;
+  }
+  const codes = a.client.orgCodes;
+  return Prisma.sql`(EXISTS (SELECT 1 FROM "Exam" e JOIN "Organization" o ON o."id" = e."organizationId" WHERE e."id" = s."examId" AND o."code" = ANY(${codes}::text[]))
+    OR (s."examId" IS NULL AND (s."organizationCode" = ANY(${codes}::text[]) OR s."uploadedByClientId" = ${a.client.id})))`;
 }
 
 /** May this access read the study? (Also for studies we only know from an exam index, e.g. upstream.) */

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { blobStore, type BlobStore } from '../store/blobs';
 import { DicomParseError, parseDicom, type ParsedInstance } from './parse';
+import { personNameColumns, personNameOf } from './person-name';
 
 export type IngestStatus = 'stored' | 'already-stored';
 
@@ -117,6 +118,7 @@ async function indexInstance(
         accessionNumber: p.accessionNumber ?? opts.accessionNumber ?? null,
         patientIdTag: p.patientId,
         patientNameTag: p.patientName,
+        ...personNameColumns(personNameOf(p.metadata)),
         studyDate: p.studyDate,
         studyTime: p.studyTime,
         studyDescription: p.studyDescription,

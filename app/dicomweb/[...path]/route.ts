@@ -85,7 +85,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     if (isSearch && r.rest.length === 0) {
       if (r.study && !(await canReadStudy(db, a, r.study))) return problem(403, '无权访问该检查影像');
       const q = parseQido(request.nextUrl.searchParams);
-      const found = r.level === 'studies' ? await searchStudies(db, base, readable, q) : r.level === 'series' ? await searchSeries(db, base, readable, q, r.study) : await searchInstances(db, base, readable, q, r.study, r.series);
+      const found = r.level === 'studies' ? await searchStudies(db, base, a, q) : r.level === 'series' ? await searchSeries(db, base, a, q, r.study) : await searchInstances(db, base, a, q, r.study, r.series);
       return json(found);
     }
     const rows = await instancesFor(db, readable, { study: r.study!, series: r.series, instance: r.instance });
