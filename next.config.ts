@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { API_CONTENT_SECURITY_POLICY, BODY_ROUTES, LINK_LANDINGS, STATIC_SECURITY_HEADERS } from './lib/http/security-headers';
 
 const nextConfig: NextConfig = {
   // Node-only libraries with wasm, native crypto or dynamic requires stay outside the server bundle.
@@ -17,7 +18,11 @@ const nextConfig: NextConfig = {
     'node-forge',
   ],
   poweredByHeader: false,
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Bodies proxy.ts would see (it skips the routes that read one): pages take none.
+    proxyClientMaxBodySize: '64kb',
+  },
   // The specs' URLs are contracts that HIS vendors already generate, `.html` included.
   async rewrites() {
     return [
@@ -31,7 +36,15 @@ const nextConfig: NextConfig = {
       { source: '/IDCAS/Interface/:page', destination: '/links/xiamen/:page' },
     ];
   },
-  // HIS iframes embed our pages; frame-ancestors is decided per deployment (see README).
+  // The same for every response; the per-request policy (CSP nonce, frame-ancestors, HSTS) is proxy.ts's.
+  // A later entry replaces a header an earlier one set.
+  async headers() {
+    return [
+      { source: '/:path*', headers: STATIC_SECURITY_HEADERS },
+      ...LINK_LANDINGS.map((source) => ({ source, headers: [{ key: 'Referrer-Policy', value: 'no-referrer' }] })),
+      ...BODY_ROUTES.map((source) => ({ source, headers: [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }] })),
+    ];
+  },
   webpack: (config, { isServer }) => {
     if (!isServer) {
       // Cornerstone's codec glue does require('fs') behind ENVIRONMENT_IS_NODE.

@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.ts'],
     globalSetup: ['e2e/global-setup.ts'],
+    setupFiles: ['e2e/support/csp-guard.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -14,13 +14,24 @@ declare module 'vitest' {
     baseUrl: string;
     dataDir: string;
     databaseUrl: string;
-    /** A Bearer access token of the demo's IDCAS client (acts for every demo hospital). */
+    /** A Bearer access token of the demo's IDCAS client (acts for every demo hospital): DICOMweb read and write. */
     clientToken: string;
     /** Exam E2E-CODECS at 2470: one series per sample file (../shared/dicom-samples), for the viewer tests. */
     codecSeries: CodecSeries[];
     /** A demo exam with images whose patient has a phone on file, for the /dimage privacy check. */
     patientExam: PatientExam;
+    /** Exam E2E-PALETTE at 2470: synthesised PALETTE COLOR series (lib/dicom/synth.ts synthesizePalette). */
+    paletteSeries: PaletteSeries[];
   }
+}
+
+export interface PaletteSeries {
+  /** 'lut8' (three images), 'lut16', and two more 8-bit ones the tests break on the wire: 'broken-lut', 'stalled'. */
+  name: string;
+  lutBits: 8 | 16;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUids: string[];
 }
 
 export interface PatientExam {
@@ -56,7 +67,7 @@ async function freePort(): Promise<number> {
  * token, and exam E2E-CODECS holding every sample file as its own series (pixel data untouched,
  * identity retagged to the exam's patient).
  */
-async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: string; codecs: CodecSeries[]; patientExam: PatientExam }> {
+async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: string; codecs: CodecSeries[]; patientExam: PatientExam; palettes: PaletteSeries[] }> {
   process.env.YINGYUN_BLOB_DIR = path.join(dataDir, 'blobs');
   const { openDatabase } = await import('../lib/db');
   const { issueAccessToken } = await import('../lib/links/issue');
@@ -66,7 +77,7 @@ async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: s
   const { SAMPLES_DIR } = await import('../tests/support/samples');
   const d = await openDatabase(databaseUrl ? { url: databaseUrl } : { url: '', pgliteDir: path.join(dataDir, 'pglite') });
   try {
-    const token = (await issueAccessToken(d.prisma, '2470', 'e2e-pacs')).token;
+    const token = (await issueAccessToken(d.prisma, '2470', 'e2e-pacs', ['dicomweb-read', 'dicomweb-write'])).token;
     const { openPii } = await import('../lib/crypto/pii');
     const { formatChinaDate } = await import('../lib/time');
     const withPhone = await d.prisma.exam.findFirstOrThrow({ where: { studies: { some: {} }, patient: { phoneCipher: { not: null } } }, include: { organization: true, patient: true }, orderBy: { id: 'asc' } });
@@ -101,12 +112,38 @@ async function prepare(dataDir: string, databaseUrl: string): Promise<{ token: s
       }
       await d.prisma.exam.update({ where: { id: exam.id }, data: { studyInstanceUid: study } });
     }
-    return { token, codecs, patientExam };
+    const palettes = await paletteExam(d.prisma);
+    return { token, codecs, patientExam, palettes };
   } finally {
     await d.prisma.$disconnect();
     await d.sql.close();
     delete process.env.YINGYUN_BLOB_DIR;
   }
+}
+
+/** Exam E2E-PALETTE: PALETTE COLOR series synthesised here (no sample files needed), one per case the viewer test needs. */
+async function paletteExam(prisma: import('@prisma/client').PrismaClient): Promise<PaletteSeries[]> {
+  const { ingestDicom } = await import('../lib/dicom/ingest');
+  const { retag, uidFromString } = await import('../lib/dicom/retag');
+  const { synthesizePalette } = await import('../lib/dicom/synth');
+  const anchor = await prisma.exam.findFirstOrThrow({ where: { accessionNumber: 'SD-53242' }, include: { patient: true } });
+  const study = uidFromString('e2e-palette');
+  const exam = await prisma.exam.create({
+    data: { organizationId: anchor.organizationId, patientId: anchor.patientId, accessionNumber: 'E2E-PALETTE', modality: 'US', itemCode: 'US0101', itemName: '调色板图像测试', performedAt: anchor.performedAt, studyInstanceUid: study, findings: '测试', impression: '测试' },
+  });
+  const cases: [string, 8 | 16, number][] = [['lut8', 8, 3], ['lut16', 16, 1], ['broken-lut', 8, 1], ['stalled', 8, 1]];
+  const out: PaletteSeries[] = [];
+  for (const [k, [name, lutBits, images]] of cases.entries()) {
+    const seriesInstanceUid = uidFromString(`e2e-palette/${name}`);
+    const sopInstanceUids: string[] = [];
+    for (const [i, file] of synthesizePalette({ seed: 50 + k, lutBits, images }).entries()) {
+      const sopInstanceUid = uidFromString(`e2e-palette/${name}/${i + 1}`);
+      await ingestDicom(prisma, retag(file, { studyInstanceUid: study, seriesInstanceUid, sopInstanceUid, patientName: anchor.patient.name, patientId: 'E2E', accessionNumber: 'E2E-PALETTE', studyDate: '20210512' }), { examId: exam.id });
+      sopInstanceUids.push(sopInstanceUid);
+    }
+    out.push({ name, lutBits, studyInstanceUid: study, seriesInstanceUid, sopInstanceUids });
+  }
+  return out;
 }
 
 export default async function setup(project: TestProject) {
@@ -118,7 +155,7 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const env = buildEnv({ dataDir, databaseUrl, port });
   await loadDemo(env, ['--patients', '24']);
-  const { token: clientToken, codecs, patientExam } = await prepare(dataDir, databaseUrl);
+  const { token: clientToken, codecs, patientExam, palettes } = await prepare(dataDir, databaseUrl);
   let server: ChildProcess | undefined = await startServer(env, port);
 
   project.provide('baseUrl', `http://127.0.0.1:${port}`);
@@ -127,6 +164,7 @@ export default async function setup(project: TestProject) {
   project.provide('clientToken', clientToken);
   project.provide('codecSeries', codecs);
   project.provide('patientExam', patientExam);
+  project.provide('paletteSeries', palettes);
 
   return async () => {
     await stopServer(server);

@@ -46,7 +46,10 @@ describe('signed links in Chromium', () => {
     const reminder = await openPage(browser);
     expect((await reminder.goto(base + SEED_EXAMPLE_PATHS.repeatReminderExam))?.status()).toBe(200);
     await expect(reminder.getByTestId('repeat-confirmed').first().textContent()).resolves.toContain('头部');
-    // The second P3 example shares the first one's one-time signature: refused in a new browser.
+    // The second P3 example (a lab item) shares the first one's sign but is another link: in the
+    // same browser it opens its own reminder, not the head exam again; used, a new browser is refused.
+    expect((await reminder.goto(base + SEED_EXAMPLE_PATHS.repeatReminderLab))?.status()).toBe(200);
+    await expect(reminder.locator('main').first().textContent()).resolves.toContain('检验项目：微量元素六项');
     const page = await openPage(browser);
     const res = await page.goto(base + SEED_EXAMPLE_PATHS.repeatReminderLab);
     expect(res?.status()).toBe(403);

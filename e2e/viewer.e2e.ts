@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderFrame } from '@/lib/dicom/render';
 import { buildDimageQrLink } from '@/lib/links/build';
@@ -468,11 +468,7 @@ describe('compare with another exam of the patient', () => {
 
 describe('without WebGL (--disable-3d-apis): Cornerstone\'s CPU rendering', () => {
   it('renders the MR exam and a CT sample like the server', async () => {
-    const cpuBrowser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-3d-apis'],
-    });
+    const cpuBrowser = await launchBrowser({ args: ['--disable-3d-apis'] });
     try {
       const page = await (await cpuBrowser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
       expect(await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2'))).toBe(false);

@@ -46,6 +46,17 @@ export const config = {
   get stowMaxBytes() {
     return Number(env('YINGYUN_STOW_MAX_BYTES')) || 1024 * 1024 * 1024;
   },
+  /** Who may show our pages in a frame (CSP frame-ancestors): the HIS origins that embed them. */
+  get frameAncestors() {
+    return env('YINGYUN_FRAME_ANCESTORS');
+  },
+  /**
+   * Staged files younger than this may still belong to a live write (another process's, too), so
+   * file-store recovery leaves them alone; it must exceed the longest stage → index → move.
+   */
+  get stagingGraceMs() {
+    return (Number(env('YINGYUN_STAGING_GRACE_SECONDS')) || 600) * 1000;
+  },
   get migrationsDir() {
     return path.resolve(env('YINGYUN_MIGRATIONS_DIR') ?? path.join('prisma', 'migrations'));
   },

@@ -28,10 +28,10 @@ function storedContext(ctx: LinkContext) {
 export type StoredContext = ReturnType<typeof storedContext>;
 
 export async function createSession(
-  prisma: PrismaClient,
+  prisma: Prisma.TransactionClient,
   ctx: LinkContext,
   scope: Scope,
-  client: { ip?: string; userAgent?: string },
+  opened: { ip?: string; userAgent?: string; linkHash?: string },
 ): Promise<{ ref: string; secret: string; expiresAt: Date }> {
   const ref = randomBytes(12).toString('base64url');
   const secret = randomBytes(32).toString('base64url');
@@ -41,7 +41,7 @@ export async function createSession(
     data: {
       id: ref,
       secretHash: sha256(secret),
-      signatureHash: ctx.signatureHash,
+      linkHash: opened.linkHash ?? null,
       viewerKind: ctx.caller.kind,
       dialect: ctx.dialect,
       page: ctx.page,
@@ -51,8 +51,8 @@ export async function createSession(
       examIds: scope.examIds,
       labTestIds: scope.labTestIds,
       context: storedContext(ctx) as unknown as Prisma.InputJsonValue,
-      ip: client.ip ?? null,
-      userAgent: client.userAgent?.slice(0, 300) ?? null,
+      ip: opened.ip ?? null,
+      userAgent: opened.userAgent?.slice(0, 300) ?? null,
       expiresAt,
     },
   });
@@ -102,11 +102,14 @@ async function findSession(prisma: PrismaClient, cookies: CookieJar, ref: string
   return a.length === b.length && timingSafeEqual(a, b) ? row : null;
 }
 
-/** A session that resumes a one-time link on reload (same browser, same signature). */
-export async function resumableSession(prisma: PrismaClient, cookies: CookieJar, signatureHash: string): Promise<ViewSession | null> {
+/**
+ * A session that resumes a one-time link on reload: same browser, and opened by exactly this link
+ * (never by another link that merely shares its signature).
+ */
+export async function resumableSession(prisma: PrismaClient, cookies: CookieJar, linkHash: string): Promise<ViewSession | null> {
   for (const c of cookies.getAll().filter((x) => x.name.startsWith(COOKIE_PREFIX))) {
     const s = await sessionFrom(prisma, cookies, c.name.slice(COOKIE_PREFIX.length), { unverified: true });
-    if (s?.signatureHash === signatureHash) return s;
+    if (s?.linkHash === linkHash) return s;
   }
   return null;
 }

@@ -4,12 +4,16 @@
 //     --name 名称  --orgs 2470,57120003  --secret S  --des-key K --des-iv IV  --md5-key K  --aes-key K --aes-iv IV
 //     --rsa generate|<private key PEM file>  --sm2 generate  --window <seconds>
 //     --one-time on|off  --strict on|off  --stale-examples on|off  --plain-qr on|off  --enabled on|off
+//     --scopes h5,idcas-api,dicomweb-read,dicomweb-write,jilin-api   (what its access tokens may be granted)
+//   npm run keys -- revoke-tokens <dialect> <clientKey>   (ends every live access token of the client)
 // Secrets are stored sealed; `list` never prints them. With the embedded PGlite database, stop the
 // server first (one process at a time); with PostgreSQL (DATABASE_URL) it can run any time.
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import smCrypto from 'sm-crypto';
 import type { Dialect } from '@prisma/client';
+import { revokeAccessTokens } from '../lib/auth/access-tokens';
+import { parseScopeList } from '../lib/auth/scopes';
 import { openDatabase } from '../lib/db';
 import { saveClient, type ClientInput } from '../lib/links/clients';
 
@@ -35,7 +39,7 @@ function onOff(v: string | undefined, name: string): boolean | undefined {
 }
 
 export function clientInput(dialect: Dialect, clientKey: string, o: Map<string, string>): ClientInput {
-  const known = new Set(['name', 'orgs', 'secret', 'des-key', 'des-iv', 'md5-key', 'aes-key', 'aes-iv', 'rsa', 'sm2', 'window', 'one-time', 'strict', 'stale-examples', 'plain-qr', 'enabled']);
+  const known = new Set(['name', 'orgs', 'secret', 'des-key', 'des-iv', 'md5-key', 'aes-key', 'aes-iv', 'rsa', 'sm2', 'window', 'one-time', 'strict', 'stale-examples', 'plain-qr', 'enabled', 'scopes']);
   for (const k of o.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}`);
   const input: ClientInput = {
     dialect,
@@ -53,6 +57,7 @@ export function clientInput(dialect: Dialect, clientKey: string, o: Map<string, 
     acceptStaleExamples: onOff(o.get('stale-examples'), 'stale-examples'),
     allowPlainQr: onOff(o.get('plain-qr'), 'plain-qr'),
     enabled: onOff(o.get('enabled'), 'enabled'),
+    scopes: o.has('scopes') ? parseScopeList(o.get('scopes')!) : undefined,
   };
   if (input.desIv !== undefined && Buffer.byteLength(input.desIv) !== 8) throw new Error('--des-iv must be 8 bytes');
   if (input.aesKey !== undefined && Buffer.byteLength(input.aesKey) !== 16) throw new Error('--aes-key must be 16 bytes');
@@ -88,15 +93,21 @@ async function main() {
       const rows = await prisma.integrationClient.findMany({ include: { organizations: { select: { code: true } } }, orderBy: [{ dialect: 'asc' }, { id: 'asc' }] });
       for (const c of rows) {
         const has = [c.secretCipher && 'secret', c.desKeyCipher && '3DES', c.md5KeyCipher && 'MD5', c.aesKeyCipher && 'AES', c.rsaPublicKey && 'RSA', c.sm2PublicKey && 'SM2'].filter(Boolean).join(',');
-        console.log(`${c.dialect.padEnd(9)} ${c.clientKey.padEnd(38)} ${c.enabled ? '' : '(disabled) '}${c.name} · orgs ${c.organizations.map((o) => o.code).join(',') || '—'} · keys ${has || '—'} · window ${c.clockWindowSeconds}s${c.oneTimeSignatures ? ' · one-time' : ''}${c.strictLinks ? ' · strict' : ''}${c.acceptStaleExamples ? ' · accepts seed examples' : ''}${c.allowPlainQr ? ' · plain QR' : ''}`);
+        console.log(`${c.dialect.padEnd(9)} ${c.clientKey.padEnd(38)} ${c.enabled ? '' : '(disabled) '}${c.name} · orgs ${c.organizations.map((o) => o.code).join(',') || '—'} · keys ${has || '—'} · window ${c.clockWindowSeconds}s${c.oneTimeSignatures ? ' · one-time' : ''}${c.strictLinks ? ' · strict' : ''}${c.acceptStaleExamples ? ' · accepts seed examples' : ''}${c.allowPlainQr ? ' · plain QR' : ''} · scopes ${c.scopes.join(',') || '—'}`);
       }
       return;
     }
-    if (command !== 'set' || !clientKey) throw new Error('usage: npm run keys -- list | set <dialect> <clientKey> [options]');
+    if ((command !== 'set' && command !== 'revoke-tokens') || !clientKey) throw new Error('usage: npm run keys -- list | set <dialect> <clientKey> [options] | revoke-tokens <dialect> <clientKey>');
     const dialect = dialectArg?.toUpperCase() as Dialect;
     if (!DIALECTS.includes(dialect as (typeof DIALECTS)[number])) throw new Error(`dialect must be one of ${DIALECTS.join(', ')}`);
+    if (command === 'revoke-tokens') {
+      const c = await prisma.integrationClient.findUnique({ where: { dialect_clientKey: { dialect, clientKey } } });
+      if (!c) throw new Error(`no ${dialect} client ${clientKey}`);
+      console.log(`revoked ${await revokeAccessTokens(prisma, { clientId: c.id })} access token(s) of ${dialect} client ${clientKey}`);
+      return;
+    }
     const saved = await saveClient(prisma, clientInput(dialect, clientKey, options(rest)));
-    console.log(`saved ${saved.dialect} client ${saved.clientKey} (id ${saved.id}) for ${saved.orgCodes.join(',') || 'no organization yet'}`);
+    console.log(`saved ${saved.dialect} client ${saved.clientKey} (id ${saved.id}) for ${saved.orgCodes.join(',') || 'no organization yet'} · scopes ${saved.scopes.join(',') || '—'}`);
     if (saved.rsaPublicKey && rest.includes('--rsa')) console.log(`RSA public key (give to the HIS vendor):\n${saved.rsaPublicKey}`);
     if (saved.sm2PublicKey && rest.includes('--sm2')) console.log(`SM2 public key: ${saved.sm2PublicKey}`);
   } finally {

@@ -98,6 +98,17 @@ describe('keys CLI + independently built links', () => {
     });
   });
 
+  it('sets and lists the scopes a client\'s tokens may be granted, and revokes its tokens', async () => {
+    expect(tsx('scripts/keys.ts', ['set', 'JILIN', 'jl-cli', '--orgs', '2470'])).toMatch(/scopes jilin-api,dicomweb-read,dicomweb-write/);
+    expect(tsx('scripts/keys.ts', ['set', 'JILIN', 'jl-cli', '--scopes', 'jilin-api'])).toMatch(/scopes jilin-api$/m);
+    expect(tsx('scripts/keys.ts', ['list'])).toMatch(/JILIN\s+jl-cli\s.* · scopes jilin-api$/m);
+    await withDb(async (d) => {
+      const { issueAccessToken } = await import('@/lib/links/issue');
+      await issueAccessToken(d.prisma, '2470', 'his', ['jilin-api'], { dialect: 'JILIN' });
+    });
+    expect(tsx('scripts/keys.ts', ['revoke-tokens', 'JILIN', 'jl-cli'])).toMatch(/revoked 1 access token/);
+  });
+
   it('refuses bad options without writing', () => {
     expect(() => tsx('scripts/keys.ts', ['set', 'IDCAS', 'x', '--des-iv', 'short'])).toThrow(/8 bytes/);
     expect(() => tsx('scripts/keys.ts', ['set', 'NOPE', 'x'])).toThrow(/dialect must be one of/);

@@ -30,11 +30,8 @@ beforeAll(async () => {
   db = await appDatabase();
   await loadRegion(db.prisma, planRegion({ seed: 17, patients: 8 }), { images: false });
   await saveClient(db.prisma, { dialect: 'JILIN', clientKey: 'jl-2470', orgCodes: ['2470'] });
-  const jl = await db.prisma.integrationClient.findFirstOrThrow({ where: { dialect: 'JILIN' } });
-  const issued = await issueAccessToken(db.prisma, '2470', 'his');
-  await db.prisma.accessToken.update({ where: { hash: (await import('@/lib/auth/access-tokens')).accessTokenHash(issued.token) }, data: { clientId: jl.id } });
-  jilinToken = issued.token;
-  idcasToken = (await issueAccessToken(db.prisma, '2470', 'his')).token;
+  jilinToken = (await issueAccessToken(db.prisma, '2470', 'his', ['jilin-api'], { dialect: 'JILIN' })).token;
+  idcasToken = (await issueAccessToken(db.prisma, '2470', 'his', ['idcas-api'])).token;
 }, 300_000);
 afterAll(async () => {
   await db?.dispose();

@@ -14,6 +14,7 @@ import { encodeRleFrame } from '@/lib/dicom/synth';
 import { issueAccessToken } from '@/lib/links/issue';
 import { saveClient } from '@/lib/links/clients';
 import { multipartRelated } from '@/lib/dicom/multipart';
+import { recoverBlobs } from '@/lib/domain/blob-recovery';
 import { blobStore } from '@/lib/store/blobs';
 import { appDatabase, type AppDatabase } from './support/app-db';
 import { craft, element, encapsulated, gradient16, item, newUid, SOP, TS, type Attr, type Crafted } from './support/craft';
@@ -80,7 +81,7 @@ beforeAll(async () => {
   db = await appDatabase();
   await db.prisma.organization.create({ data: { code: 'H1', name: '测试一院' } });
   await saveClient(db.prisma, { dialect: 'IDCAS', clientKey: 'pacs-h1', orgCodes: ['H1'], desKey: 'k', desIv: '12345678', md5Key: 'm' });
-  token = (await issueAccessToken(db.prisma, 'H1', 'pacs')).token;
+  token = (await issueAccessToken(db.prisma, 'H1', 'pacs', ['dicomweb-read', 'dicomweb-write'])).token;
 }, 120_000);
 afterAll(async () => {
   console.log(`[corpus] STOW: tried ${counts.tried}, refused ${counts.refused}, stored ${counts.stored} (controls), 5xx ${counts.serverErrors}; retrieval of stored-but-unservable data: ${counts.retrievals} requests, 5xx ${counts.retrieval5xx}`);
@@ -253,16 +254,21 @@ describe('decompression bombs', () => {
 
 describe('STOW as it streams', () => {
   const MiB = 2 ** 20;
-  /** A STOW request whose body arrives in 64 KB chunks, without a Content-Length. */
-  async function stowStreamed(files: Uint8Array[], opts: { cut?: number } = {}) {
+  /** A STOW request whose body arrives in 64 KB chunks, without a Content-Length; `pause` holds it once at that byte. */
+  async function stowStreamed(files: Uint8Array[], opts: { cut?: number; pause?: { at: number; until: Promise<void> } } = {}) {
     const m = multipartRelated(files);
     const body = opts.cut === undefined ? m.body : m.body.subarray(0, opts.cut);
     let o = 0;
     const stream = new ReadableStream<Uint8Array>({
-      pull(c) {
+      async pull(c) {
         if (o >= body.length) return c.close();
-        c.enqueue(body.slice(o, o + 65536));
-        o += 65536;
+        if (opts.pause && o >= opts.pause.at) {
+          await opts.pause.until;
+          opts.pause = undefined;
+        }
+        const n = opts.pause && o < opts.pause.at ? Math.min(65536, opts.pause.at - o) : 65536;
+        c.enqueue(body.slice(o, o + n));
+        o += n;
       },
     });
     const init = { method: 'POST', headers: { 'content-type': m.contentType, authorization: `Bearer ${token}` }, body: stream, duplex: 'half' } as RequestInit;
@@ -306,6 +312,26 @@ describe('STOW as it streams', () => {
     }
     expect(await rows()).toEqual(before.rows);
     expect(storedFiles().length).toBe(before.files);
+  });
+
+  it('parts waiting for the rest of a slow body are not dropped by file-store recovery', async () => {
+    const [first, second] = [craft(), craft()];
+    process.env.YINGYUN_STAGING_GRACE_SECONDS = '1';
+    try {
+      // The body stops after the first part for 2.5 s, longer than the grace period; a recovery sweep runs then.
+      let resume!: () => void;
+      const until = new Promise<void>((r) => (resume = r));
+      const storing = stowStreamed([first.bytes, second.bytes], { pause: { at: first.bytes.length + 200, until } });
+      await new Promise((r) => setTimeout(r, 2500));
+      const swept = await recoverBlobs(db.prisma, { graceMs: 1000, log: () => {} });
+      resume();
+      const { status } = await storing;
+      expect(swept.dropped, 'the waiting part was left alone').toBe(0);
+      expect(status).toBe(200);
+      counts.stored += 2;
+    } finally {
+      delete process.env.YINGYUN_STAGING_GRACE_SECONDS;
+    }
   });
 
   it('a body that breaks off inside a part is 400 and stores nothing', async () => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   db = await appDatabase();
   await db.prisma.organization.create({ data: { code: 'U1', name: '上游医院' } });
   await saveClient(db.prisma, { dialect: 'IDCAS', clientKey: 'up-pacs', orgCodes: ['U1'], desKey: 'k', desIv: '12345678', md5Key: 'm' });
-  token = (await issueAccessToken(db.prisma, 'U1', 'pacs')).token;
+  token = (await issueAccessToken(db.prisma, 'U1', 'pacs', ['dicomweb-read', 'dicomweb-write'])).token;
   process.env.DICOMWEB_UPSTREAM = orthanc.dicomWebRoot;
 }, 900_000);
 

@@ -15,6 +15,8 @@ import { recoverBlobs } from '@/lib/domain/blob-recovery';
 import { linkWaitingStudies } from '@/lib/dicom/ingest';
 import { contentTypeParam, multipartRelated, parseMultipart } from '@/lib/dicom/multipart';
 import { parseDicom } from '@/lib/dicom/parse';
+import { backfillPersonNames } from '@/lib/dicom/person-name';
+import { MAX_NAME_MATCHES } from '@/lib/dicom/qido';
 import { DECODABLE_TRANSFER_SYNTAXES } from '@/lib/dicom/pixels';
 import { retag, uidFromString } from '@/lib/dicom/retag';
 import { synthesizeSeries } from '@/lib/dicom/synth';
@@ -57,7 +59,7 @@ beforeAll(async () => {
   await db.prisma.organization.createMany({ data: [{ code: 'H1', name: '测试一院' }, { code: 'H2', name: '测试二院' }] });
   await saveClient(db.prisma, { dialect: 'IDCAS', clientKey: 'pacs-h1', orgCodes: ['H1'], desKey: 'k', desIv: '12345678', md5Key: 'm' });
   await saveClient(db.prisma, { dialect: 'JILIN', clientKey: 'jl-h1', orgCodes: ['H1'] });
-  token = (await issueAccessToken(db.prisma, 'H1', 'pacs')).token;
+  token = (await issueAccessToken(db.prisma, 'H1', 'pacs', ['dicomweb-read', 'dicomweb-write'])).token;
 }, 120_000);
 afterAll(async () => {
   await db?.dispose();
@@ -244,6 +246,98 @@ describe('QIDO-RS', () => {
   });
 });
 
+describe('QIDO-RS PatientName (component-wise, every representation group, wildcards)', () => {
+  const names = ['Doe^Peter', 'Doe^Petra', 'Doering^Peter', 'Zhang^XiaoDong=张^小东=', '张^小东东', 'Zhao^Xiao=赵^晓=', 'Li^Zhangwei', 'Dr^X^^Doe'];
+  const study = (n: string) => uidFromString(`pn-study/${n}`);
+  beforeAll(async () => {
+    const files = names.map((n, k) =>
+      retag(synthesizeSeries('DR', { seed: 70 + k, rows: 16, columns: 16 })[0], { patientName: n, patientId: `PN-${k}`, studyInstanceUid: study(n), seriesInstanceUid: uidFromString(`pn-series/${n}`), sopInstanceUid: uidFromString(`pn-sop/${n}`) }),
+    );
+    expect((await stowReq(files)).status).toBe(200);
+  });
+  /** The names (of ours) a query finds, at the study level. */
+  const found = async (q: string, level = 'studies') => {
+    const res = await get(`/dicomweb/${level}?PatientName=${encodeURIComponent(q)}&limit=1000`);
+    expect(res.status, q).toBe(200);
+    const uids = new Set(((await res.json()) as Record<string, { Value: string[] }>[]).map((s) => s['0020000D'].Value[0]));
+    return names.filter((n) => uids.has(study(n)));
+  };
+
+  it.each([
+    ['Doe^Peter', ['Doe^Peter']],
+    ['doe^peter', ['Doe^Peter']],
+    ['DOE^PETER^^^', ['Doe^Peter']],
+    ['Doe^*', ['Doe^Petra', 'Doe^Peter']],
+    ['*^Peter', ['Doe^Peter', 'Doering^Peter']],
+    ['Doe^Pet?r', ['Doe^Peter']],
+    ['D?e^P*a', ['Doe^Petra']],
+    ['D*e^Peter', ['Doe^Peter']],
+    ['Zhang*', ['Zhang^XiaoDong=张^小东=']],
+    ['zhang^xiaodong', ['Zhang^XiaoDong=张^小东=']],
+    ['张^小东', ['Zhang^XiaoDong=张^小东=']],
+    ['张^小??', ['张^小东东']],
+    ['张^*东', ['Zhang^XiaoDong=张^小东=', '张^小东东']],
+    ['Zhang^XiaoDong=张^小东', ['Zhang^XiaoDong=张^小东=']],
+    ['=张^小?', ['Zhang^XiaoDong=张^小东=']],
+    ['=赵*', ['Zhao^Xiao=赵^晓=']],
+    ['Zhang^XiaoDong=赵^晓', []],
+    ['Zh??^*', ['Zhao^Xiao=赵^晓=']],
+    ['Doe', ['Doe^Peter', 'Doe^Petra', 'Doering^Peter', 'Dr^X^^Doe']],
+    ['张小东', ['Zhang^XiaoDong=张^小东=', '张^小东东']],
+    ['D_e^Peter', []],
+    ['Doe%', []],
+    ['*^*^*^Doe', ['Dr^X^^Doe']],
+  ])('PatientName=%s', async (q, expected) => {
+    expect((await found(q)).sort()).toEqual([...expected].sort());
+  });
+
+  it('applies at the series and instance levels, answers the name as the file has it, refuses malformed names', async () => {
+    expect(await found('Doe^Peter', 'series')).toEqual(['Doe^Peter']);
+    expect(await found('Zhang*', 'instances')).toEqual(['Zhang^XiaoDong=张^小东=']);
+    expect((await found('*')).length).toBe(names.length);
+    const res = await get(`/dicomweb/studies?StudyInstanceUID=${study('Zhang^XiaoDong=张^小东=')}`);
+    expect((await res.json())[0]['00100010']).toEqual({ vr: 'PN', Value: [{ Alphabetic: 'Zhang^XiaoDong', Ideographic: '张^小东' }] });
+    expect((await get(`/dicomweb/studies?PatientName=${encodeURIComponent('a=b=c=d')}`)).status).toBe(400);
+    expect((await get(`/dicomweb/studies?PatientName=${encodeURIComponent('a^b^c^d^e^f')}`)).status).toBe(400);
+  });
+
+  it('finds only what the caller may read; refuses a name matching too many readable studies', async () => {
+    const org = await db.prisma.organization.findUniqueOrThrow({ where: { code: 'H1' } });
+    const patient = await db.prisma.patient.create({ data: { name: '彼得' } });
+    const exam = await db.prisma.exam.create({ data: { organizationId: org.id, patientId: patient.id, accessionNumber: 'PN-EXAM', modality: 'DX', itemCode: 'X', itemName: '胸片', studyInstanceUid: study('Doe^Peter') } });
+    await db.prisma.dicomStudy.update({ where: { studyInstanceUid: study('Doe^Peter') }, data: { examId: exam.id } });
+    const link = { dialect: 'IDCAS', page: 'clinicview', clientId: 1, caller: { kind: 'CLINICIAN', clientId: 1 }, patient: {}, exams: {}, options: {}, signatureHash: 'x', fullyCovered: true, oneTime: false, issuedAt: null } as LinkContext;
+    const s = await createSession(db.prisma, link, { patientId: patient.id, examIds: [], labTestIds: [] }, {});
+    const asSession = await dicomwebGet(new NextRequest(`${ORIGIN}/dicomweb/studies?PatientName=Doe*`, { headers: { cookie: `yy_vs_${s.ref}=${s.secret}`, 'x-view-session': s.ref } }), ctx('/dicomweb/studies'));
+    expect((await asSession.json()).map((x: Record<string, { Value: string[] }>) => x['0020000D'].Value[0])).toEqual([study('Doe^Peter')]);
+    await saveClient(db.prisma, { dialect: 'IDCAS', clientKey: 'pacs-h2-pn', orgCodes: ['H2'], desKey: 'k', desIv: '12345678', md5Key: 'm3' });
+    const h2 = (await issueAccessToken(db.prisma, 'H2', 'pacs', ['dicomweb-read'])).token;
+    const asH2 = await dicomwebGet(new NextRequest(`${ORIGIN}/dicomweb/studies?PatientName=Doe*`, { headers: { authorization: `Bearer ${h2}` } }), ctx('/dicomweb/studies'));
+    expect(await asH2.json()).toEqual([]);
+
+    await db.sql.exec(`INSERT INTO "DicomStudy" ("studyInstanceUid", "organizationCode", "patientNameTag", "patientNameAlphabetic", "updatedAt")
+      SELECT '1.2.999.' || i, 'H1', 'Wang^' || i, 'wang^' || i || '^^^', now() FROM generate_series(1, ${MAX_NAME_MATCHES + 1}) i`);
+    try {
+      const broad = await get('/dicomweb/studies?PatientName=Wang*');
+      expect(broad.status).toBe(400);
+      expect((await broad.json()).error).toContain('more than');
+      expect(await (await get('/dicomweb/studies?PatientName=Wang^123')).json()).toHaveLength(1);
+      expect((await get('/dicomweb/studies?PatientName=Wang*', { authorization: `Bearer ${h2}` })).status).toBe(200); // H2 reads none of them
+    } finally {
+      await db.sql.exec(`DELETE FROM "DicomStudy" WHERE "studyInstanceUid" LIKE '1.2.999.%'`);
+    }
+  });
+
+  it('studies indexed before the name columns existed are filled in from their stored metadata', async () => {
+    await db.sql.exec('UPDATE "DicomStudy" SET "patientNameAlphabetic" = NULL, "patientNameIdeographic" = NULL, "patientNamePhonetic" = NULL');
+    expect(await found('Zhang*')).toEqual([]);
+    expect(await backfillPersonNames(db.prisma, 3)).toBe(await db.prisma.dicomStudy.count({ where: { patientNameTag: { not: null } } }));
+    expect(await found('Zhang*')).toEqual(['Zhang^XiaoDong=张^小东=']);
+    expect(await found('Doe^Peter')).toEqual(['Doe^Peter']);
+    expect(await backfillPersonNames(db.prisma)).toBe(0);
+  });
+});
+
 describe('rendered images and WADO-URI', () => {
   it('gives JPEG and PNG renderings, thumbnails, and the file itself', async () => {
     const f = synthesizeSeries('CT', { seed: 31, slices: 1 })[0];
@@ -289,7 +383,7 @@ describe('access', () => {
     expect(stowAsSession.status).toBe(403);
     // A client reads only its organizations' studies.
     await saveClient(db.prisma, { dialect: 'IDCAS', clientKey: 'pacs-h2', orgCodes: ['H2'], desKey: 'k', desIv: '12345678', md5Key: 'm2' });
-    const h2 = (await issueAccessToken(db.prisma, 'H2', 'pacs')).token;
+    const h2 = (await issueAccessToken(db.prisma, 'H2', 'pacs', ['dicomweb-read'])).token;
     const asH2 = await dicomwebGet(new NextRequest(`${ORIGIN}/dicomweb/studies/${studies[0]}/metadata`, { headers: { authorization: `Bearer ${h2}` } }), ctx(`/dicomweb/studies/${studies[0]}/metadata`));
     expect(asH2.status).toBe(403);
   });
@@ -303,9 +397,7 @@ describe('Jilin uploadDicom', () => {
     return fd;
   };
   it('stores an image before its exam index, links it when the index arrives; refuses disagreeing fields and bad tokens', async () => {
-    const jl = (await issueAccessToken(db.prisma, 'H1', 'jilin')).token;
-    const jilinClient = await db.prisma.integrationClient.findFirstOrThrow({ where: { dialect: 'JILIN' } });
-    await db.prisma.accessToken.updateMany({ where: { subject: 'jilin' }, data: { clientId: jilinClient.id } });
+    const jl = (await issueAccessToken(db.prisma, 'H1', 'jilin', ['jilin-api'], { dialect: 'JILIN' })).token;
     const f = retag(synthesizeSeries('DR', { seed: 51 })[0], { accessionNumber: 'JL-001' });
     const p = parseDicom(f);
     const fields = { hospitalCode: 'H1', accessNumber: 'JL-001', studyUid: p.studyInstanceUid, seriesUid: p.seriesInstanceUid, instanceUid: p.sopInstanceUid };
@@ -335,8 +427,10 @@ describe('crash safety of the file store', () => {
     await store.delete(kept.blobKey);
     await store.stage(kept.blobKey, bytes); // as if the process died after the commit, before the move
     expect(await store.has(kept.blobKey)).toBe(false);
-    const r = await recoverBlobs(db.prisma);
-    expect(r).toEqual({ committed: 1, dropped: 1 });
+    // Files younger than the staging grace period may be a live write: left alone.
+    expect(await recoverBlobs(db.prisma)).toMatchObject({ committed: 0, dropped: 0, young: 2 });
+    const r = await recoverBlobs(db.prisma, { graceMs: 0 });
+    expect(r).toMatchObject({ committed: 1, dropped: 1, failed: 0 });
     expect(await store.has(kept.blobKey)).toBe(true);
     expect(await store.has(orphan.key)).toBe(false);
   });

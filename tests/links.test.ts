@@ -80,15 +80,15 @@ describe('the seeds\' example URLs open the right subjects in the demo', () => {
     expect(exam.status).toBe(303);
     expect(exam.scope?.patientId).toBe(patient.id);
     expect(exam.context?.options).toMatchObject({ clinicType: 0, bodyPart: '头部' });
-    // Both examples carry the same one-time signature: the second is refused, unless it is the
-    // same browser resuming its own session.
-    const lab = await open('repeat-reminder', SEED_EXAMPLE_PATHS.repeatReminderLab);
-    expect(lab.refusal?.reason).toBe('REPLAYED');
-    const resumed = await open('repeat-reminder', SEED_EXAMPLE_PATHS.repeatReminderLab, cookiesFrom(exam.headers['set-cookie']));
-    expect(resumed.status).toBe(303);
+    // Both examples carry the same sign but are two links: the lab one opens its own session,
+    // in the same browser too; each is one-time on its own.
+    const lab = await open('repeat-reminder', SEED_EXAMPLE_PATHS.repeatReminderLab, cookiesFrom(exam.headers['set-cookie']));
+    expect(lab.status).toBe(303);
+    expect(lab.sessionRef).not.toBe(exam.sessionRef);
+    expect(lab.context?.options).toMatchObject({ clinicType: 1, items: ['微量元素六项'] });
+    expect((await open('repeat-reminder', SEED_EXAMPLE_PATHS.repeatReminderLab)).refusal?.reason).toBe('REPLAYED');
+    const resumed = await open('repeat-reminder', SEED_EXAMPLE_PATHS.repeatReminderExam, cookiesFrom(exam.headers['set-cookie']));
     expect(resumed.sessionRef).toBe(exam.sessionRef);
-    const ctx = await verify('repeat-reminder', SEED_EXAMPLE_PATHS.repeatReminderLab);
-    expect(ctx.options).toMatchObject({ clinicType: 1, items: ['微量元素六项'] });
   });
 
   it('dimage channel (seed 001): hospital 57120003, accession 000001013 of 2021-06-29', async () => {
@@ -193,7 +193,7 @@ describe('round trips with random keys and Chinese values', () => {
     const ctx = await verify('h5-report-list', url);
     expect(ctx.patient.idCardNo).toBe(p.idCardNo);
     expect(ctx.caller.name).toBe('手机用户');
-    const { token } = await issueAccessToken(db.prisma, '2470', 'x', -1);
+    const { token } = await issueAccessToken(db.prisma, '2470', 'x', ['h5'], { hours: -1 });
     expect((await refusal('h5-report-list', url.replace(/token=[^&]+/, `token=${token}`))).reason).toBe('ACCESS_TOKEN_INVALID');
   });
 });
@@ -332,6 +332,144 @@ describe('pages with unsigned selectors', () => {
       await db.prisma.integrationClient.update({ where: { id: c.id }, data: { strictLinks: false } });
     invalidateClients();
     }
+  });
+});
+
+describe('one-time use and resume are keyed on the whole link', () => {
+  // Links built as a HIS builds them: one sev for the doctor and one timestamp, so links issued in
+  // the same second carry the same sign (repeat-reminder signs only "" + sev + timestamp).
+  let keys: { desKey: string; desIv: string; md5Key: string; sev: string };
+  const at = () => new Date(Math.floor(Date.now() / 1000) * 1000);
+  beforeAll(async () => {
+    const c = await db.prisma.integrationClient.findFirstOrThrow({ where: { dialect: 'IDCAS', clientKey: 'yz-idcas' }, include: { organizations: true } });
+    const k = (await import('@/lib/links/clients')).toClientKeys(c);
+    keys = { desKey: k.desKey!, desIv: k.desIv!, md5Key: k.md5Key!, sev: await sevFor(db.prisma, k, '2470', '002') };
+  });
+  const reminder = (timestamp: Date, params: [string, string][]) => buildIdcasLink(BASE, 'repeat-reminder', { ...keys, timestamp, params });
+  const sign = (url: string) => new URL(url).searchParams.get('sign');
+  const patientOf = async (idCard: string) => (await db.prisma.patient.findUniqueOrThrow({ where: { idCardHash: hashPii(idCard) } })).id;
+
+  it('two reminder links with the same sev and second for two patients each open their own patient', async () => {
+    const [p1, p2] = db.plan.patients;
+    const t = at();
+    const first = reminder(t, [['clinic_type', '0'], ['id_card_no', p1.idCardNo], ['exam_body_part', '头部']]);
+    const second = reminder(t, [['clinic_type', '0'], ['id_card_no', p2.idCardNo], ['exam_body_part', '头部']]);
+    expect(sign(second)).toBe(sign(first));
+    const a = await open('repeat-reminder', first);
+    expect(a.status).toBe(303);
+    expect(a.scope?.patientId).toBe(await patientOf(p1.idCardNo));
+    const jar = cookiesFrom(a.headers['set-cookie']);
+    // In the browser that opened the first: the second is its own session, about its own patient.
+    const b = await open('repeat-reminder', second, jar);
+    expect(b.status).toBe(303);
+    expect(b.sessionRef).not.toBe(a.sessionRef);
+    expect(b.scope?.patientId).toBe(await patientOf(p2.idCardNo));
+    expect((await db.prisma.viewSession.findUniqueOrThrow({ where: { id: b.sessionRef! } })).patientId).toBe(await patientOf(p2.idCardNo));
+    // A reload of exactly the first link resumes the first session; another browser is refused.
+    const reload = await open('repeat-reminder', first, jar);
+    expect(reload.status).toBe(303);
+    expect(reload.sessionRef).toBe(a.sessionRef);
+    expect((await open('repeat-reminder', first)).refusal?.reason).toBe('REPLAYED');
+  });
+
+  it('in a fresh browser the second link is not 链接已使用', async () => {
+    const [p1, p2] = db.plan.patients;
+    const t = at();
+    expect((await open('repeat-reminder', reminder(t, [['clinic_type', '0'], ['id_card_no', p1.idCardNo], ['exam_body_part', '胸部']]))).status).toBe(303);
+    const second = await open('repeat-reminder', reminder(t, [['clinic_type', '0'], ['id_card_no', p2.idCardNo], ['exam_body_part', '胸部']]));
+    expect(second.refusal?.reason).toBeUndefined();
+    expect(second.status).toBe(303);
+    expect(second.scope?.patientId).toBe(await patientOf(p2.idCardNo));
+  });
+
+  it('a lab reminder (clinic_type=1) after a body-part reminder of the same sev and second shows the lab item', async () => {
+    const p = db.plan.patients[2];
+    const t = at();
+    const exam = await open('repeat-reminder', reminder(t, [['clinic_type', '0'], ['id_card_no', p.idCardNo], ['exam_body_part', '头部']]));
+    const lab = await open('repeat-reminder', reminder(t, [['clinic_type', '1'], ['id_card_no', p.idCardNo], ['exam_item', '血常规']]), cookiesFrom(exam.headers['set-cookie']));
+    expect(lab.status).toBe(303);
+    expect(lab.sessionRef).not.toBe(exam.sessionRef);
+    const s = await db.prisma.viewSession.findUniqueOrThrow({ where: { id: lab.sessionRef! } });
+    expect((s.context as { options: object }).options).toMatchObject({ clinicType: 1, items: ['血常规'] });
+    const fresh = await open('repeat-reminder', reminder(t, [['clinic_type', '1'], ['id_card_no', p.idCardNo], ['exam_item', '微量元素六项']]));
+    expect(fresh.status).toBe(303);
+  });
+
+  it('exam-report links sharing a token and second: each opens its own exam, in one browser or two', async () => {
+    const anchor = await db.prisma.exam.findFirstOrThrow({ where: { accessionNumber: 'SD-53242' }, include: { patient: true } });
+    const sibling = await db.prisma.exam.create({ data: { organizationId: anchor.organizationId, patientId: anchor.patientId, accessionNumber: 'SD-53242-B', modality: 'DR', itemCode: 'X', itemName: '胸部正位' } });
+    const [e1, e2] = [{ orgCode: '2470', accessionNumber: anchor.accessionNumber }, { orgCode: '2470', accessionNumber: sibling.accessionNumber }];
+    const t = at();
+    const token = patientToken({ work_no: '002', org_code: '2470', accession_number: anchor.accessionNumber });
+    const report = (accession: string) => buildIdcasLink(BASE, 'exam-report', { ...keys, timestamp: t, token, params: [['perform_org_code', e1.orgCode], ['accession_number', accession]] });
+    expect(sign(report(e2.accessionNumber))).toBe(sign(report(e1.accessionNumber)));
+    const a = await open('exam-report', report(e1.accessionNumber));
+    expect(a.scope?.examIds).toEqual([await examId(e1.orgCode, e1.accessionNumber)]);
+    const b = await open('exam-report', report(e2.accessionNumber), cookiesFrom(a.headers['set-cookie']));
+    expect(b.status).toBe(303);
+    expect(b.sessionRef).not.toBe(a.sessionRef);
+    expect(b.scope?.examIds).toEqual([await examId(e2.orgCode, e2.accessionNumber)]);
+    expect((await open('exam-report', report(e1.accessionNumber), cookiesFrom(a.headers['set-cookie']))).sessionRef).toBe(a.sessionRef);
+    expect((await open('exam-report', report(e1.accessionNumber))).refusal?.reason).toBe('REPLAYED');
+  });
+
+  it('a link signed over every parameter is spent by its signature: a copy with a parameter added is replayed', async () => {
+    const c = await idcasClient();
+    await db.prisma.integrationClient.update({ where: { id: c.id }, data: { oneTimeSignatures: true } });
+    invalidateClients();
+    try {
+      const url = await issueIdcasLink(db.prisma, BASE, 'clinicview', { orgCode: '2470', workNo: '001', token: patientToken({ work_no: '001', org_code: '2470', accession_number: 'SD-53242' }) });
+      const first = await open('clinicview', url);
+      expect(first.status).toBe(303);
+      expect((await open('clinicview', `${url}&x=1`)).refusal?.reason).toBe('REPLAYED');
+      // The same browser with the edited copy does not resume either: only exactly the link does.
+      expect((await open('clinicview', `${url}&x=1`, cookiesFrom(first.headers['set-cookie']))).refusal?.reason).toBe('REPLAYED');
+      expect((await open('clinicview', url, cookiesFrom(first.headers['set-cookie']))).sessionRef).toBe(first.sessionRef);
+    } finally {
+      await db.prisma.integrationClient.update({ where: { id: c.id }, data: { oneTimeSignatures: false } });
+      invalidateClients();
+    }
+  });
+});
+
+describe('a one-time link is spent only when it opens', () => {
+  it('a refused, tampered copy (an exam of another patient) leaves the genuine link usable', async () => {
+    const mine = await db.prisma.exam.findFirstOrThrow({ where: { accessionNumber: 'SD-53242' }, include: { patient: true } });
+    const other = await db.prisma.exam.findFirstOrThrow({ where: { NOT: { patientId: mine.patientId }, organization: { code: '2470' } } });
+    const genuine = await issueIdcasLink(db.prisma, BASE, 'exam-report', { orgCode: '2470', workNo: '001', token: patientToken({ work_no: '001', org_code: '2470', accession_number: 'SD-53242' }), params: [['perform_org_code', '2470'], ['accession_number', 'SD-53242']] });
+    const tampered = genuine.replace('accession_number=SD-53242', `accession_number=${encodeURIComponent(other.accessionNumber)}`);
+    const bad = await open('exam-report', tampered);
+    expect(bad.refusal?.reason).toBe('NOT_FOUND');
+    const good = await open('exam-report', genuine);
+    expect(good.status).toBe(303);
+    expect(good.scope?.examIds).toEqual([mine.id]);
+  });
+
+  it('a link refused because its subject is not there yet opens once the subject arrives', async () => {
+    const c = await idcasClient();
+    await db.prisma.integrationClient.update({ where: { id: c.id }, data: { oneTimeSignatures: true } });
+    invalidateClients();
+    try {
+      const accession = `LATE-${randomBytes(3).toString('hex')}`;
+      const url = await issueIdcasLink(db.prisma, BASE, 'clinicview', { orgCode: '2470', workNo: '001', token: patientToken({ work_no: '001', org_code: '2470', accession_number: accession }) });
+      expect((await open('clinicview', url)).refusal?.reason).toBe('NOT_FOUND');
+      const anchor = await db.prisma.exam.findFirstOrThrow({ where: { accessionNumber: 'SD-53242' } });
+      await db.prisma.exam.create({ data: { organizationId: anchor.organizationId, patientId: anchor.patientId, accessionNumber: accession, modality: 'CT', itemCode: 'X', itemName: '头部CT平扫' } });
+      const r = await open('clinicview', url);
+      expect(r.status).toBe(303);
+      expect(r.scope?.patientId).toBe(anchor.patientId);
+    } finally {
+      await db.prisma.integrationClient.update({ where: { id: c.id }, data: { oneTimeSignatures: false } });
+      invalidateClients();
+    }
+  });
+
+  it('of two concurrent opens of one link exactly one wins', async () => {
+    const p = db.plan.patients[3];
+    const url = await issueIdcasLink(db.prisma, BASE, 'repeat-reminder', { orgCode: '2470', workNo: '002', params: [['clinic_type', '0'], ['id_card_no', p.idCardNo], ['exam_body_part', '胸部']] });
+    const both = await Promise.all([open('repeat-reminder', url), open('repeat-reminder', url), open('repeat-reminder', url)]);
+    expect(both.map((r) => r.status).sort()).toEqual([303, 403, 403]);
+    expect(both.filter((r) => r.refusal).map((r) => r.refusal!.reason)).toEqual(['REPLAYED', 'REPLAYED']);
   });
 });
 

@@ -17,8 +17,8 @@ export async function GET(request: NextRequest) {
   const object = q.get('objectUID');
   if (!study || !series || !object) return NextResponse.json({ error: 'studyUID, seriesUID and objectUID are required' }, { status: 400 });
   const db = await prisma();
-  const a = await dicomAccess(db, { cookies: request.cookies, sessionRef: q.get('vs') ?? request.headers.get('x-view-session'), authorization: request.headers.get('authorization') });
-  if (!a) return NextResponse.json({ error: '需要有效的调阅会话或访问令牌' }, { status: 401 });
+  const a = await dicomAccess(db, { cookies: request.cookies, sessionRef: q.get('vs') ?? request.headers.get('x-view-session'), authorization: request.headers.get('authorization'), need: 'read' });
+  if ('refused' in a) return NextResponse.json({ error: a.message }, { status: a.refused });
   if (!(await canReadStudy(db, a, study))) return NextResponse.json({ error: '无权访问该检查影像' }, { status: 403 });
   try {
     const [row] = await instancesFor(db, readableStudies(a), { study, series, instance: object });

@@ -242,11 +242,10 @@ export default function ViewportPane(props: Props) {
       requestedRef.current = start;
       const ok = await loadImage(st.images[start], 10, Enums.RequestType.Interaction);
       if (abort.signal.aborted) return;
-      try {
-        await vp.setStack(st.imageIds, start);
-      } catch {
-        /* the message below says why */
-      }
+      // The viewport loads the image again itself: wait for it only when it can be shown, so that a
+      // failed image says so now rather than after a second failed attempt.
+      const shown = vp.setStack(st.imageIds, start).catch(() => undefined); // the message below says why
+      if (ok) await shown;
       if (abort.signal.aborted) return;
       vp.resetCamera();
       vp.render();

@@ -1,7 +1,9 @@
 // Cornerstone3D set-up, once per page (idempotent: React StrictMode and re-mounts call it again).
 // Browser-only: import this module only from components loaded with next/dynamic({ ssr: false }).
-import { cache, getShouldUseCPURendering, init as coreInit, setUseCPURendering } from '@cornerstonejs/core';
-import { init as dicomImageLoaderInit } from '@cornerstonejs/dicom-image-loader';
+import { cache, eventTarget, getShouldUseCPURendering, imageLoader, init as coreInit, setUseCPURendering, type Types } from '@cornerstonejs/core';
+import { init as dicomImageLoaderInit, wadors } from '@cornerstonejs/dicom-image-loader';
+import { checkPalette, ImageUnavailable, resolveBulkData } from './bulkdata';
+import { sessionHeaders } from './session';
 import {
   addTool,
   AngleTool,
@@ -30,16 +32,59 @@ export function isWeChat(): boolean {
   return typeof navigator !== 'undefined' && /MicroMessenger/i.test(navigator.userAgent);
 }
 
-/**
- * Request headers for the DICOMweb routes. The image loader's XHRs get them from `beforeSend`;
- * our own fetches call `sessionHeaders()`. One viewing session per page.
- */
-let currentSession = '';
-export function setViewSession(ref: string) {
-  currentSession = ref;
+export { sessionHeaders, setViewSession } from './session';
+
+/** A load with no network activity for this long (or stuck after its data arrived) has failed. */
+const STALL_MS = 20_000;
+/** imageId → time of its request's last network event (start, progress, end). */
+const activity = new Map<string, number>();
+let anyActivity = 0;
+function onLoadEvent(e: Event) {
+  const id = (e as CustomEvent<{ imageId?: string }>).detail?.imageId;
+  anyActivity = performance.now();
+  if (id) activity.set(id, anyActivity);
 }
-export function sessionHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return currentSession ? { 'x-view-session': currentSession, ...extra } : extra;
+
+/**
+ * Every WADO-RS image load: the bulk data its metadata names first, a PALETTE COLOR image without
+ * its palettes refused at once, and a watchdog, so that no load stays pending. (Cornerstone 5.14
+ * never settles a load whose colour conversion throws, and a dead connection never ends.) A load
+ * still queued behind others is not timed while the others make progress.
+ */
+function guardedWadorsLoader(imageId: string, options?: Record<string, unknown>) {
+  const promise = (async () => {
+    const meta = wadors.metaDataManager.get(imageId) as Parameters<typeof resolveBulkData>[0];
+    await resolveBulkData(meta);
+    checkPalette(meta);
+    const started = performance.now();
+    activity.delete(imageId);
+    const load = wadors.loadImage(imageId, options).promise as Promise<Types.IImage>;
+    return new Promise<Types.IImage>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const own = activity.get(imageId);
+        const since = own ?? Math.max(started, anyActivity);
+        if (performance.now() - since > STALL_MS) {
+          clearInterval(timer);
+          reject(new ImageUnavailable('图像加载超时（网络无响应或图像无法解码）', `${imageId}: nothing happened for ${STALL_MS / 1000} s`));
+        }
+      }, 1000);
+      const settle = () => {
+        clearInterval(timer);
+        activity.delete(imageId);
+      };
+      load.then(
+        (image) => {
+          settle();
+          resolve(image);
+        },
+        (e) => {
+          settle();
+          reject(e);
+        },
+      );
+    });
+  })();
+  return { promise, cancelFn: undefined };
 }
 
 /**
@@ -78,6 +123,13 @@ export function initCornerstone(opts: { cpu?: boolean } = {}): Promise<Cornersto
       beforeSend: (_xhr: XMLHttpRequest, imageId: string) =>
         sessionHeaders(isServerDecoded(imageId) ? { Accept: 'multipart/related; type="application/octet-stream"' } : {}),
     });
+    imageLoader.registerImageLoader('wadors', guardedWadorsLoader as unknown as Types.ImageLoaderFn);
+    // Cornerstone 5.14's loadAndCacheImage leaves the cache's copy of a failed load unhandled
+    // (cache.putImageLoadObject is not awaited): ours are expected, and their pane already says why.
+    window.addEventListener('unhandledrejection', (e) => {
+      if (e.reason instanceof ImageUnavailable) e.preventDefault();
+    });
+    for (const event of ['cornerstoneimageloadstart', 'cornerstoneimageloadprogress', 'cornerstoneimageloadend']) eventTarget.addEventListener(event, onLoadEvent);
     toolsInit();
     for (const T of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, AngleTool, RectangleROITool, EllipticalROITool, ProbeTool]) {
       addTool(T);

@@ -64,6 +64,7 @@ export const SERVER_DECODABLE = new Set([
 /** DCT JPEG syntaxes decoded by Cornerstone's JavaScript decoder at 12 bits. */
 const JPEG_DCT_12 = new Set(['1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55']);
 const JPEG12_BIAS = 15;
+const JSON_TIMEOUT_MS = 60_000;
 
 export interface SeriesSummary {
   /** studyUid|seriesUid */
@@ -120,10 +121,23 @@ export class DicomWeb {
     this.root = abs.replace(/\/+$/, '');
   }
 
+  /** A search or metadata answer; no answer within JSON_TIMEOUT_MS is an error (the pane says so), not a spinner. */
   private async json<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const res = await fetch(`${this.root}${path}`, { headers: sessionHeaders({ Accept: 'application/dicom+json' }), credentials: 'same-origin', signal });
-    if (!res.ok) throw new Error(`${res.status} ${path}`);
-    return (await res.json()) as T;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), JSON_TIMEOUT_MS);
+    const follow = () => abort.abort();
+    signal?.addEventListener('abort', follow);
+    try {
+      const res = await fetch(`${this.root}${path}`, { headers: sessionHeaders({ Accept: 'application/dicom+json' }), credentials: 'same-origin', signal: abort.signal });
+      if (!res.ok) throw new Error(`${res.status} ${path}`);
+      return (await res.json()) as T;
+    } catch (e) {
+      if (abort.signal.aborted && !signal?.aborted) throw new Error(`服务器 ${JSON_TIMEOUT_MS / 1000} 秒内无响应`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
+    }
   }
 
   /** The series of a study (one QIDO request for the series, one for all instances, paged by 1000). */

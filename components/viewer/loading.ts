@@ -1,7 +1,9 @@
 // Loading images: the first one now, the rest of the series in the background (nearest first), and a
-// second chance from the server's decoder when a browser codec fails on a frame.
+// second chance from the server's decoder when a browser codec fails on a frame. Every load ends
+// (cornerstone.ts guards it): an image that cannot be shown gets a reason its pane displays.
 import { cache, Enums, getShouldUseCPURendering, imageLoader } from '@cornerstonejs/core';
 import { wadors } from '@cornerstonejs/dicom-image-loader';
+import { ImageUnavailable } from './bulkdata';
 import { isServerDecoded, decodeInBrowser, decodeOnServer } from './cornerstone';
 import { SERVER_DECODABLE, transferSyntaxLabel, type ImageInfo } from './dicomweb';
 
@@ -61,6 +63,12 @@ export function loadImage(info: ImageInfo, priority = 0, requestType = Enums.Req
       await imageLoader.loadAndCacheImage(imageId, loadOptions(priority, requestType));
       return true;
     } catch (first) {
+      // Missing bulk data or a dead load: the server's decoder would not help.
+      if (first instanceof ImageUnavailable) {
+        failed.set(imageId, first.reason);
+        console.warn(`[viewer] cannot show ${imageId}: ${first.message}`);
+        return false;
+      }
       if (SERVER_DECODABLE.has(info.transferSyntax) && !isServerDecoded(imageId)) {
         decodeOnServer(imageId);
         fellBack.add(imageId);
@@ -70,8 +78,11 @@ export function loadImage(info: ImageInfo, priority = 0, requestType = Enums.Req
           await imageLoader.loadAndCacheImage(imageId, loadOptions(priority, requestType));
           console.warn(`[viewer] ${imageId}: decoded by the server (browser codec failed: ${(first as Error)?.message ?? first})`);
           return true;
-        } catch {
-          /* fall through */
+        } catch (second) {
+          if (second instanceof ImageUnavailable) {
+            failed.set(imageId, second.reason);
+            return false;
+          }
         }
       }
       failed.set(imageId, `该图像无法解码：${transferSyntaxLabel(info.transferSyntax)}`);

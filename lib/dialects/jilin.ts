@@ -1,10 +1,11 @@
 // Jilin (seed 000) interface edge: the {code, msg[, datas]} envelope with the spec's exact
 // messages, and the X-Token check (tokens come from getToken; until that lands, any token we
-// issued for a JILIN client).
+// issued for a JILIN client with the jilin-api scope).
 import type { PrismaClient } from '@prisma/client';
 import { NextResponse } from 'next/server';
-import { storedAccessTokens } from '../auth/access-tokens';
-import { clientsOf, type ClientKeys } from '../links/clients';
+import { clientForToken } from '../auth/access-tokens';
+import { readJsonObject } from '../http/body';
+import type { ClientKeys } from '../links/clients';
 import { parseChinaDateTime } from '../time';
 import { parseLenientJson } from './lenient-json';
 
@@ -16,20 +17,20 @@ export const JILIN = {
   noData: { code: 404, msg: '未查询到数据！' },
   uploadFailed: { code: 503, msg: '上传失败' },
   queryFailed: { code: 503, msg: '查询失败' },
+  /** Not in the spec's table: a body over our cap (HTTP 413 too). */
+  tooLarge: { code: 413, msg: '请求体过大' },
 } as const;
 
 /** The body carries the code; the HTTP status repeats it where it is an HTTP status (clients check either). */
 export function jilinReply(e: { code: number; msg: string }, datas?: unknown): NextResponse {
-  const status = [200, 400, 403, 404, 409, 503].includes(e.code) ? e.code : 200;
+  const status = [200, 400, 403, 404, 409, 413, 503].includes(e.code) ? e.code : 200;
   return NextResponse.json(datas === undefined ? { code: e.code, msg: e.msg } : { code: e.code, msg: e.msg, datas }, { status });
 }
 
-/** The Jilin client an X-Token belongs to, or null. */
+/** The Jilin client an X-Token with the jilin-api scope belongs to, or null. */
 export async function jilinClient(prisma: PrismaClient, xToken: string | null): Promise<ClientKeys | null> {
-  if (!xToken?.trim()) return null;
-  const holder = await storedAccessTokens(prisma).verify(xToken.trim(), new Date());
-  if (!holder) return null;
-  return (await clientsOf(prisma, 'JILIN')).find((c) => c.id === holder.clientId) ?? null;
+  const found = await clientForToken(prisma, xToken, 'jilin-api');
+  return typeof found === 'object' && found.client.dialect === 'JILIN' ? found.client : null;
 }
 
 /** Form and JSON fields as the spec's examples send them: keys padded with spaces, values too. */
@@ -38,17 +39,13 @@ export function field(get: (name: string) => unknown, name: string): string | un
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
-/** A Jilin JSON request: X-Token client, then the lenient body; either failure is the spec's envelope. */
+/** A Jilin JSON request: X-Token client first, then the lenient body (capped); either failure is the spec's envelope. */
 export async function jilinRequest(prisma: PrismaClient, request: Request): Promise<{ client: ClientKeys; body: Record<string, unknown> } | NextResponse> {
   const client = await jilinClient(prisma, request.headers.get('x-token'));
   if (!client) return jilinReply(JILIN.unauthorized);
-  try {
-    const body = parseLenientJson(await request.text());
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return jilinReply(JILIN.badInput);
-    return { client, body: body as Record<string, unknown> };
-  } catch {
-    return jilinReply(JILIN.badInput);
-  }
+  const body = await readJsonObject(request, { parse: parseLenientJson });
+  if (typeof body === 'string') return jilinReply(body === 'too-large' ? JILIN.tooLarge : JILIN.badInput);
+  return { client, body };
 }
 
 /** DT15 as the examples write it: yyyy-MM-dd HH:mm:ss (also compact yyyyMMddHHmmss), China time. */

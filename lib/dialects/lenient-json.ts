@@ -1,15 +1,11 @@
 // Request bodies as the specs' own examples write them: full-width colons and commas outside
 // strings, a missing comma between lines, keys padded with spaces. Strict in what we send,
 // lenient in what we accept — but only these repairs; anything else is a 400.
+const PUNCTUATION: Record<string, string> = { '：': ':', '，': ',', '“': '"', '”': '"' };
+
+/** Full-width punctuation outside strings made ASCII (strings, escapes included, pass untouched). */
 function normalisePunctuation(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' && text[i - 1] !== '\\') inString = !inString;
-    out += inString ? c : c === '：' ? ':' : c === '，' ? ',' : c === '“' || c === '”' ? '"' : c;
-  }
-  return out;
+  return text.replace(/"(?:[^"\\]|\\.)*"?|[：，“”]/g, (m) => PUNCTUATION[m] ?? m);
 }
 
 function trimKeys(v: unknown): unknown {
@@ -23,8 +19,9 @@ export function parseLenientJson(text: string): unknown {
   try {
     return trimKeys(JSON.parse(cleaned));
   } catch {
-    // "a": "1"⏎"b": … — a line that ends a value and a next line that starts a key.
-    return trimKeys(JSON.parse(cleaned.replace(/("|\d|true|false|null|\]|\})(\s*\r?\n\s*)(")/g, '$1,$2$3')));
+    // "a": "1"⏎"b": … — a line that ends a value and a next line that starts a key. The gap is white
+    // space other than a line feed, a line feed, then any white space: one way to match, so linear.
+    return trimKeys(JSON.parse(cleaned.replace(/("|\d|true|false|null|\]|\})([^\S\n]*\n\s*)(")/g, '$1,$2$3')));
   }
 }
 

@@ -1,50 +1,44 @@
 // Who may read or write which DICOM studies. A viewing session (a verified link) reads the
-// studies of the exams in its scope; an integration client (Bearer access token) reads the
-// studies of its organizations and may store images for them.
-import type { Prisma, PrismaClient, ViewSession } from '@prisma/client';
-import { storedAccessTokens } from '../auth/access-tokens';
-import { clientsOf, type ClientKeys } from '../links/clients';
+// studies of the exams in its scope; an integration client's Bearer access token reads the
+// studies of its organizations with the scope dicomweb-read, and stores images for them with
+// dicomweb-write.
+import { Prisma, type PrismaClient, type ViewSession } from '@prisma/client';
+import { clientForToken } from '../auth/access-tokens';
+import type { ClientKeys } from '../links/clients';
 import { sessionFrom, type CookieJar } from '../sessions';
 
 export type DicomAccess =
   | { kind: 'session'; session: ViewSession }
   | { kind: 'client'; client: ClientKeys };
 
+/** Why a request may not proceed: the status and a message for people. */
+export interface AccessRefusal {
+  refused: 401 | 403;
+  message: string;
+}
+
 export interface AccessRequest {
   cookies: CookieJar;
   /** ?vs= or the x-view-session header. */
   sessionRef: string | null;
   authorization: string | null;
+  /** Reading (QIDO, WADO-RS, WADO-URI) needs the token scope dicomweb-read; storing (STOW) dicomweb-write. */
+  need: 'read' | 'write';
 }
 
-/** Bearer tokens seen in the last seconds: a viewer or PACS sends hundreds of requests per study. */
-const TOKEN_CACHE_MS = 5_000;
-const tokens = new Map<string, { at: number; prisma: PrismaClient; client: ClientKeys | null }>();
-
-async function clientOfToken(prisma: PrismaClient, token: string): Promise<ClientKeys | null> {
-  const hit = tokens.get(token);
-  if (hit && hit.prisma === prisma && Date.now() - hit.at < TOKEN_CACHE_MS) return hit.client;
-  let client: ClientKeys | null = null;
-  const holder = await storedAccessTokens(prisma).verify(token, new Date());
-  if (holder) {
-    for (const dialect of ['IDCAS', 'JILIN', 'NEIJIANG', 'MEDINS', 'XIAMEN', 'DICOMWEB'] as const) {
-      client = (await clientsOf(prisma, dialect)).find((c) => c.id === holder.clientId) ?? null;
-      if (client) break;
-    }
-  }
-  if (tokens.size > 10_000) tokens.clear();
-  tokens.set(token, { at: Date.now(), prisma, client });
-  return client;
-}
-
-export async function dicomAccess(prisma: PrismaClient, req: AccessRequest): Promise<DicomAccess | null> {
+export async function dicomAccess(prisma: PrismaClient, req: AccessRequest): Promise<DicomAccess | AccessRefusal> {
   const bearer = req.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) {
-    const client = await clientOfToken(prisma, bearer);
-    return client ? { kind: 'client', client } : null;
+    const found = await clientForToken(prisma, bearer, req.need === 'write' ? 'dicomweb-write' : 'dicomweb-read');
+    if (found === 'unknown') return { refused: 401, message: '访问令牌无效或已过期' };
+    // An H5 user's token, or a system's token without this scope.
+    if (found === 'forbidden') return { refused: 403, message: req.need === 'write' ? '该访问令牌无权上传影像' : '该访问令牌无权调阅影像' };
+    return { kind: 'client', client: found.client };
   }
   const session = await sessionFrom(prisma, req.cookies, req.sessionRef);
-  return session ? { kind: 'session', session } : null;
+  if (!session) return { refused: 401, message: '需要有效的调阅会话或访问令牌' };
+  if (req.need === 'write') return { refused: 403, message: '只有接入系统（访问令牌）可以上传影像' };
+  return { kind: 'session', session };
 }
 
 /** The exams a session may see, as a Prisma filter. */
@@ -64,6 +58,22 @@ export function readableStudies(a: DicomAccess): Prisma.DicomStudyWhereInput {
       { examId: null, OR: [{ organizationCode: { in: a.client.orgCodes } }, { uploadedByClientId: a.client.id }] },
     ],
   };
+}
+
+/**
+ * The same rule as readableStudies, as SQL over "DicomStudy" aliased `s`, for the searches Prisma cannot
+ * express (PatientName's LIKE patterns). Keep the two in step.
+ */
+export function readableStudiesSql(a: DicomAccess): Prisma.Sql {
+  if (a.kind === 'session') {
+    const s = a.session;
+    if (s.patientId === null || (!s.examIds.length && s.labTestIds.length)) return Prisma.sql`FALSE`;
+    const exams = s.examIds.length ? Prisma.sql` AND e."id" = ANY(${s.examIds}::int[])` : Prisma.empty;
+    return Prisma.sql`EXISTS (SELECT 1 FROM "Exam" e WHERE e."id" = s."examId" AND e."patientId" = ${s.patientId}${exams})`;
+  }
+  const codes = a.client.orgCodes;
+  return Prisma.sql`(EXISTS (SELECT 1 FROM "Exam" e JOIN "Organization" o ON o."id" = e."organizationId" WHERE e."id" = s."examId" AND o."code" = ANY(${codes}::text[]))
+    OR (s."examId" IS NULL AND (s."organizationCode" = ANY(${codes}::text[]) OR s."uploadedByClientId" = ${a.client.id})))`;
 }
 
 /** May this access read the study? (Also for studies we only know from an exam index, e.g. upstream.) */

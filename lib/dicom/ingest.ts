@@ -8,7 +8,8 @@ import fsp from 'node:fs/promises';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { config } from '../config';
 import { blobStore, type BlobStore, type ReceivedFile } from '../store/blobs';
-import { DicomParseError, InstanceTooLargeError } from './parse';
+import { DicomParseError, InstanceTooLargeError, type DicomJsonAttribute } from './parse';
+import { personNameColumns, personNameOf } from './person-name';
 import { PixelDataError } from './pixels';
 import type { CheckedInstance } from './tasks';
 import { runTask } from './workers';
@@ -168,6 +169,7 @@ async function indexInstance(
   blob: { key: string; size: number; sha256: string },
   opts: IngestOptions,
 ): Promise<{ instanceId: number; studyId: number }> {
+  const metadata = JSON.parse(p.metadataJson) as Record<string, DicomJsonAttribute>;
   let study = await tx.dicomStudy.findUnique({ where: { studyInstanceUid: p.studyInstanceUid } });
   if (!study) {
     study = await tx.dicomStudy.create({
@@ -179,6 +181,7 @@ async function indexInstance(
         accessionNumber: p.accessionNumber ?? opts.accessionNumber ?? null,
         patientIdTag: p.patientId,
         patientNameTag: p.patientName,
+        ...personNameColumns(personNameOf(metadata)),
         studyDate: p.studyDate,
         studyTime: p.studyTime,
         studyDescription: p.studyDescription,
@@ -216,7 +219,7 @@ async function indexInstance(
       blobKey: blob.key,
       size: blob.size,
       sha256: blob.sha256,
-      metadata: JSON.parse(p.metadataJson) as Prisma.InputJsonValue,
+      metadata: metadata as unknown as Prisma.InputJsonValue,
     },
   });
   await tx.dicomSeries.update({ where: { id: series.id }, data: { numberOfInstances: { increment: 1 } } });

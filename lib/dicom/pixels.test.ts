@@ -17,7 +17,7 @@ import {
   type DecodedFrame,
 } from './pixels';
 import { encodePng, renderFrame } from './render';
-import { synthesizeSeries } from './synth';
+import { PALETTE_SWATCHES, synthesizePalette, synthesizeSeries } from './synth';
 import { concatBytes as concat } from '@/lib/bytes';
 
 // Real sample files live on the shared dev volume only; on other machines that part of the suite is skipped.
@@ -268,6 +268,32 @@ describe('pixels: synthetic data', () => {
     expect(frameInfo(mono1).photometricInterpretation).toBe('MONOCHROME1');
     const [a, b] = [readPng((await renderFrame(mono2, 1, { format: 'png' })).bytes), readPng((await renderFrame(mono1, 1, { format: 'png' })).bytes)];
     expect(firstDifference(b.data, a.data.map((v) => 255 - v))).toBe(-1);
+  });
+
+  it('synthesised PALETTE COLOR files (8- and 16-bit LUT entries) render their colours, full size and as thumbnails', async () => {
+    for (const lutBits of [8, 16] as const) {
+      const [file] = synthesizePalette({ seed: 3, lutBits, size: 256 });
+      for (const maxSize of [undefined, 128]) {
+        const png = readPng((await renderFrame(file, 1, { format: 'png', maxSize })).bytes);
+        expect([png.width, png.channels]).toEqual([maxSize ?? 256, 3]);
+        PALETTE_SWATCHES.forEach((s, q) => {
+          const x = Math.floor(((q % 2) + 0.5) * (png.width / 2)), y = Math.floor((Math.floor(q / 2) + 0.5) * (png.width / 2));
+          const o = (y * png.width + x) * 3;
+          expect([...png.data.subarray(o, o + 3)], `${lutBits}-bit LUT, swatch ${q}, ${maxSize ?? 'full'}`).toEqual(s.rgb);
+        });
+      }
+    }
+    // An odd number of 8-bit entries: the last word is padded.
+    const odd = part10(
+      '1.2.840.10008.1.2.1',
+      [
+        ...imageTags(1, 3, 1, 'PALETTE COLOR', 8),
+        ...[0x00281101, 0x00281102, 0x00281103].map((t) => [t, 'US', [3, 0, 8]] as [number, string, Value]),
+        ...[0x00281201, 0x00281202, 0x00281203].map((t) => [t, 'OW', new Uint8Array([10, 20, 30, 0])] as [number, string, Value]),
+      ],
+      new Uint8Array([0, 1, 2, 0]),
+    );
+    expect([...readPng((await renderFrame(odd, 1, { format: 'png' })).bytes).data]).toEqual([10, 10, 10, 20, 20, 20, 30, 30, 30]);
   });
 
   it('renderFrame gives a valid JPEG and PNG, honours maxSize and never upscales', async () => {

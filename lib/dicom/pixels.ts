@@ -710,7 +710,8 @@ function paletteOf(p: Parsed): { first: number; r: Uint8Array; g: Uint8Array; b:
     if (d.vr === 'SS' || (p.ts === TS.implicitLE && infoOf(p).pixelRepresentation === 1)) first = (first << 16) >> 16;
     const lut = new Uint8Array(entries);
     const raw = p.bytes.subarray(data.offset, data.offset + data.length);
-    if (bits === 8 && raw.length === entries) lut.set(raw); // 8-bit entries packed two per word
+    // 8-bit entries are packed two per word (the last word padded when their number is odd).
+    if (bits === 8 && raw.length >= entries && raw.length < 2 * entries) lut.set(raw.subarray(0, entries));
     else {
       const n = Math.min(entries, raw.length >> 1);
       const word = (i: number) => p.dv.getUint16(data.offset + 2 * i, p.little);

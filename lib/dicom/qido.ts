@@ -2,6 +2,8 @@
 // DICOM JSON model. Only what the caller may read is ever searched.
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type { DicomJsonAttribute } from './parse';
+import { readableStudies, readableStudiesSql, type DicomAccess } from './access';
+import { personNameCondition, PersonNameQueryError } from './person-name';
 
 export class QidoError extends Error {}
 
@@ -84,14 +86,37 @@ function dateMatch(value: string): Prisma.StringNullableFilter | string {
 
 const uids = (v: string) => v.split(/[\\,]/).map((s) => s.trim()).filter(Boolean);
 
-export function studyWhere(q: QidoQuery): Prisma.DicomStudyWhereInput {
+/** More studies than this matching a PatientName (among those readable) is refused as too broad. */
+export const MAX_NAME_MATCHES = 20_000;
+
+/**
+ * Ids of the readable studies whose PatientName matches (lib/dicom/person-name.ts has the rule), or
+ * null when every study does. Prisma has no LIKE, so this is one SQL statement; its answer joins the
+ * rest of the query as an id list, which Prisma binds id by id, hence the cap.
+ */
+async function patientNameMatches(prisma: PrismaClient, access: DicomAccess, value: string): Promise<number[] | null> {
+  let condition: Prisma.Sql | null;
+  try {
+    condition = personNameCondition(value);
+  } catch (e) {
+    if (e instanceof PersonNameQueryError) throw new QidoError(e.message);
+    throw e;
+  }
+  if (!condition) return null;
+  const rows = await prisma.$queryRaw<{ id: number }[]>`SELECT s."id" FROM "DicomStudy" s WHERE ${condition} AND ${readableStudiesSql(access)} LIMIT ${MAX_NAME_MATCHES + 1}`;
+  if (rows.length > MAX_NAME_MATCHES) throw new QidoError(`PatientName ${value} matches more than ${MAX_NAME_MATCHES} studies: give more of the name, or add StudyDate or AccessionNumber`);
+  return rows.map((r) => r.id);
+}
+
+/** The study-level matching keys, within what `access` may read. */
+export async function studyWhere(prisma: PrismaClient, access: DicomAccess, q: QidoQuery): Promise<Prisma.DicomStudyWhereInput> {
   const m = q.match;
-  const and: Prisma.DicomStudyWhereInput[] = [];
+  const and: Prisma.DicomStudyWhereInput[] = [readableStudies(access)];
   if (m.StudyInstanceUID) and.push({ studyInstanceUid: { in: uids(m.StudyInstanceUID) } });
   if (m.PatientID) and.push({ patientIdTag: textMatch(m.PatientID) });
   if (m.PatientName) {
-    const name = m.PatientName.replace(/\^/g, '');
-    and.push({ patientNameTag: textMatch(/[*?]/.test(name) ? name : `*${name}*`) });
+    const ids = await patientNameMatches(prisma, access, m.PatientName);
+    if (ids) and.push({ id: { in: ids } });
   }
   if (m.AccessionNumber) and.push({ accessionNumber: textMatch(m.AccessionNumber) });
   if (m.StudyDate) and.push({ studyDate: dateMatch(m.StudyDate) });
@@ -113,9 +138,9 @@ function pick(meta: Json | undefined, tags: string[], into: Json): Json {
 
 const STUDY_FROM_INSTANCE = ['00100030', '00100040', '00080090', '00200010', '00080005'];
 
-export async function searchStudies(prisma: PrismaClient, base: string, readable: Prisma.DicomStudyWhereInput, q: QidoQuery): Promise<Json[]> {
+export async function searchStudies(prisma: PrismaClient, base: string, access: DicomAccess, q: QidoQuery): Promise<Json[]> {
   const studies = await prisma.dicomStudy.findMany({
-    where: { AND: [readable, studyWhere(q)] },
+    where: await studyWhere(prisma, access, q),
     orderBy: [{ studyDate: 'desc' }, { id: 'desc' }],
     skip: q.offset,
     take: q.limit,
@@ -140,11 +165,11 @@ export async function searchStudies(prisma: PrismaClient, base: string, readable
   });
 }
 
-export async function searchSeries(prisma: PrismaClient, base: string, readable: Prisma.DicomStudyWhereInput, q: QidoQuery, studyUid?: string): Promise<Json[]> {
+export async function searchSeries(prisma: PrismaClient, base: string, access: DicomAccess, q: QidoQuery, studyUid?: string): Promise<Json[]> {
   const m = q.match;
   const rows = await prisma.dicomSeries.findMany({
     where: {
-      study: { AND: [readable, studyWhere({ ...q, match: { ...m, SeriesInstanceUID: '', Modality: '', SOPInstanceUID: '' } }), ...(studyUid ? [{ studyInstanceUid: studyUid }] : [])] },
+      study: { AND: [await studyWhere(prisma, access, { ...q, match: { ...m, SeriesInstanceUID: '', Modality: '', SOPInstanceUID: '' } }), ...(studyUid ? [{ studyInstanceUid: studyUid }] : [])] },
       ...(m.SeriesInstanceUID ? { seriesInstanceUid: { in: uids(m.SeriesInstanceUID) } } : {}),
       ...(m.Modality ? { modality: { in: uids(m.Modality) } } : {}),
       ...(m.SeriesNumber ? { seriesNumber: Number(m.SeriesNumber) } : {}),
@@ -169,14 +194,14 @@ export async function searchSeries(prisma: PrismaClient, base: string, readable:
   });
 }
 
-export async function searchInstances(prisma: PrismaClient, base: string, readable: Prisma.DicomStudyWhereInput, q: QidoQuery, studyUid?: string, seriesUid?: string): Promise<Json[]> {
+export async function searchInstances(prisma: PrismaClient, base: string, access: DicomAccess, q: QidoQuery, studyUid?: string, seriesUid?: string): Promise<Json[]> {
   const m = q.match;
   const rows = await prisma.dicomInstance.findMany({
     where: {
       series: {
         ...(seriesUid ? { seriesInstanceUid: seriesUid } : m.SeriesInstanceUID ? { seriesInstanceUid: { in: uids(m.SeriesInstanceUID) } } : {}),
         ...(m.Modality ? { modality: { in: uids(m.Modality) } } : {}),
-        study: { AND: [readable, studyWhere({ ...q, match: { ...m, SeriesInstanceUID: '', SOPInstanceUID: '', Modality: '' } }), ...(studyUid ? [{ studyInstanceUid: studyUid }] : [])] },
+        study: { AND: [await studyWhere(prisma, access, { ...q, match: { ...m, SeriesInstanceUID: '', SOPInstanceUID: '', Modality: '' } }), ...(studyUid ? [{ studyInstanceUid: studyUid }] : [])] },
       },
       ...(m.SOPInstanceUID ? { sopInstanceUid: { in: uids(m.SOPInstanceUID) } } : {}),
       ...(m.SOPClassUID ? { sopClassUid: { in: uids(m.SOPClassUID) } } : {}),

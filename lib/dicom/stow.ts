@@ -4,6 +4,7 @@
 // moved into place. A bad part does not stop the good ones, and the outcome of each is reported in
 // the DICOM JSON response, in part order. A body that breaks off, is malformed or runs over its
 // limit (the caller's body stream throws) stores nothing.
+import fsp from 'node:fs/promises';
 import type { PrismaClient } from '@prisma/client';
 import { config } from '../config';
 import { BodyTooLargeError } from '../http/body';
@@ -89,8 +90,9 @@ async function* arriving(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8A
  * One part into the incoming folder. A part over the instance limit is not written beyond it (the
  * rest is read and dropped); its beginning still names the instance in the 0xA700 entry.
  */
-async function receivePart(reader: MultipartReader, max: number, ingest: IngestOptions): Promise<Received> {
+async function receivePart(reader: MultipartReader, max: number, ingest: IngestOptions, waiting: Set<string>): Promise<Received> {
   const incoming = await blobStore().receive();
+  waiting.add(incoming.path);
   let size = 0;
   try {
     for await (const chunk of reader.body()) {
@@ -98,12 +100,14 @@ async function receivePart(reader: MultipartReader, max: number, ingest: IngestO
       if (size <= max) await incoming.write(chunk);
     }
   } catch (e) {
+    waiting.delete(incoming.path);
     await incoming.discard();
     throw e;
   }
   const file = await incoming.finish();
   if (size > max) {
     const uids = await runTask('identify', { path: file.path }).catch(() => ({}));
+    waiting.delete(file.path);
     await discardReceived(file);
     return { outcome: failure(OUT_OF_RESOURCES, uids) };
   }
@@ -123,6 +127,31 @@ export async function stow(prisma: PrismaClient, body: AsyncIterable<Uint8Array>
   const source = body instanceof Uint8Array ? (async function* () { yield body; })() : arriving(body);
 
   const parts: Received[] = [];
+  // Received parts wait for the rest of the body (and a part may arrive slowly); file-store recovery
+  // drops incoming files that look abandoned (older than the staging grace period), so they are kept
+  // young until they are stored.
+  const waiting = new Set<string>();
+  const keepYoung = setInterval(() => {
+    const now = new Date();
+    for (const file of waiting) fsp.utimes(file, now, now).catch(() => {});
+  }, Math.min(60_000, config.stagingGraceMs / 4));
+  try {
+    return await stowParts(prisma, source, contentType, opts, ingest, max, parts, waiting);
+  } finally {
+    clearInterval(keepYoung);
+  }
+}
+
+async function stowParts(
+  prisma: PrismaClient,
+  source: AsyncIterable<Uint8Array>,
+  contentType: string,
+  opts: StowOptions,
+  ingest: IngestOptions,
+  max: number,
+  parts: Received[],
+  waiting: Set<string>,
+): Promise<StowResult> {
   try {
     const reader = new MultipartReader(source, contentTypeParam(contentType, 'boundary') ?? '');
     for (let headers; (headers = await reader.nextPart()); ) {
@@ -133,7 +162,7 @@ export async function stow(prisma: PrismaClient, body: AsyncIterable<Uint8Array>
         parts.push({ outcome: failure(CANNOT_UNDERSTAND) });
         continue;
       }
-      parts.push(await receivePart(reader, max, ingest));
+      parts.push(await receivePart(reader, max, ingest, waiting));
     }
   } catch (e) {
     // Nothing of a broken or oversized body is stored: drop what arrived (once its check is over).
@@ -146,6 +175,7 @@ export async function stow(prisma: PrismaClient, body: AsyncIterable<Uint8Array>
   const storePart = async (part: Received): Promise<Outcome> => {
     if ('outcome' in part) return part.outcome;
     const checked = await part.checked;
+    waiting.delete(part.file.path); // stored or gone from here on
     if (!checked.ok) return failed(checked.error);
     try {
       const i = (await storeChecked(prisma, part.file, checked.instance, ingest)).instance;

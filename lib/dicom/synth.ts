@@ -861,3 +861,86 @@ export function synthesizeSeries(kind: SynthKind, opts: SynthOptions): Uint8Arra
     return part10(inst, rle);
   });
 }
+
+// ---------- PALETTE COLOR (test files: known colours at known pixel values) ----------
+export interface PaletteOptions {
+  seed: number;
+  /** Bits per LUT entry, as the descriptor's third value says: 8 (one byte per entry) or 16 (one word). */
+  lutBits: 8 | 16;
+  /** Instances in the series (default 1). */
+  images?: number;
+  /** Rows and columns (default 128). */
+  size?: number;
+}
+
+/**
+ * Four quadrants (top-left, top-right, bottom-left, bottom-right), each one pixel value, which the
+ * palette maps to these colours; every other value is grey. The 16-bit palette starts at pixel value
+ * 16 (the descriptor's first mapped value), so values below it take its first entry.
+ */
+export const PALETTE_SWATCHES: { value: number; rgb: [number, number, number] }[] = [
+  { value: 40, rgb: [255, 0, 0] },
+  { value: 100, rgb: [0, 255, 0] },
+  { value: 170, rgb: [0, 0, 255] },
+  { value: 230, rgb: [255, 200, 0] },
+];
+
+/** Ultrasound images in PALETTE COLOR with their lookup tables in the file (Red/Green/Blue Palette Color LUT). */
+export function synthesizePalette(opts: PaletteOptions): Uint8Array[] {
+  const n = opts.size ?? 128, images = opts.images ?? 1;
+  const first = opts.lutBits === 16 ? 16 : 0;
+  const entries = 256 - first;
+  const channel = (c: number) => {
+    const lut = Array.from({ length: entries }, (_, k) => k + first); // grey ramp
+    for (const s of PALETTE_SWATCHES) lut[s.value - first] = s.rgb[c];
+    if (opts.lutBits === 8) return Uint8Array.from(lut).buffer;
+    return Uint16Array.from(lut, (v) => v * 257).buffer; // little-endian words, as the file is written
+  };
+  const px = new Uint8Array(n * n);
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) px[y * n + x] = PALETTE_SWATCHES[(y < n / 2 ? 0 : 2) + (x < n / 2 ? 0 : 1)].value;
+  const key = `yingyun-synth/palette/${opts.seed}/${opts.lutBits}/${n}x${images}`;
+  const { date, time } = studyClock(opts.seed);
+  return Array.from({ length: images }, (_, i) =>
+    part10(
+      {
+        ds: {
+          SpecificCharacterSet: 'ISO_IR 192',
+          SOPClassUID: '1.2.840.10008.5.1.4.1.1.6.1', // Ultrasound Image Storage
+          SOPInstanceUID: uidFromString(`${key}/instance/${i + 1}`),
+          StudyDate: date,
+          StudyTime: time,
+          AccessionNumber: '',
+          Modality: 'US',
+          Manufacturer: 'Yingyun Demo',
+          StudyDescription: 'US PALETTE',
+          SeriesDescription: `Palette ${opts.lutBits}-bit LUT phantom`,
+          PatientName: 'DEMO^PATIENT',
+          PatientID: 'DEMO',
+          SyntheticData: 'YES',
+          StudyInstanceUID: uidFromString(`${key}/study`),
+          SeriesInstanceUID: uidFromString(`${key}/series`),
+          SeriesNumber: 1,
+          InstanceNumber: i + 1,
+          SamplesPerPixel: 1,
+          PhotometricInterpretation: 'PALETTE COLOR',
+          Rows: n,
+          Columns: n,
+          BitsAllocated: 8,
+          BitsStored: 8,
+          HighBit: 7,
+          PixelRepresentation: 0,
+          RedPaletteColorLookupTableDescriptor: [entries, first, opts.lutBits],
+          GreenPaletteColorLookupTableDescriptor: [entries, first, opts.lutBits],
+          BluePaletteColorLookupTableDescriptor: [entries, first, opts.lutBits],
+          RedPaletteColorLookupTableData: channel(0),
+          GreenPaletteColorLookupTableData: channel(1),
+          BluePaletteColorLookupTableData: channel(2),
+          // The dictionary says "US or SS" / "US or OW": name the VR rather than let dcmjs guess (and complain).
+          _vrMap: Object.fromEntries(['Red', 'Green', 'Blue'].flatMap((c) => [[`${c}PaletteColorLookupTableDescriptor`, 'US'], [`${c}PaletteColorLookupTableData`, 'OW']])),
+        },
+        frames: [px],
+      },
+      false,
+    ),
+  );
+}

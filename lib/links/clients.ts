@@ -1,6 +1,7 @@
 // Integration clients and their keys, read from the database (set with `npm run keys`).
 // Secrets are stored sealed (lib/crypto/pii.ts) and opened here, in memory only.
 import type { Dialect, IntegrationClient, Organization, PrismaClient } from '@prisma/client';
+import { DEFAULT_CLIENT_SCOPES, isTokenScope, ScopeError, type TokenScope } from '../auth/scopes';
 import { openSecret, sealSecret } from '../crypto/pii';
 
 export interface ClientKeys {
@@ -24,6 +25,8 @@ export interface ClientKeys {
   oneTimeSignatures: boolean;
   strictLinks: boolean;
   allowPlainQr: boolean;
+  /** Access-token scopes the client may be granted. */
+  scopes: TokenScope[];
 }
 
 function open(v: string | null): string | undefined {
@@ -52,6 +55,7 @@ export function toClientKeys(c: IntegrationClient & { organizations: Pick<Organi
     oneTimeSignatures: c.oneTimeSignatures,
     strictLinks: c.strictLinks,
     allowPlainQr: c.allowPlainQr,
+    scopes: c.scopes.filter(isTokenScope),
   };
 }
 
@@ -77,6 +81,17 @@ export function clientsOf(prisma: PrismaClient, dialect: Dialect): Promise<Clien
   cache.set(dialect, entry);
   clients.catch(() => cache.delete(dialect));
   return clients;
+}
+
+const DIALECTS: readonly Dialect[] = ['IDCAS', 'JILIN', 'NEIJIANG', 'MEDINS', 'XIAMEN', 'DICOMWEB'];
+
+/** An enabled client by id, whatever its dialect (an access token names only its client). */
+export async function clientById(prisma: PrismaClient, id: number): Promise<ClientKeys | null> {
+  for (const dialect of DIALECTS) {
+    const c = (await clientsOf(prisma, dialect)).find((x) => x.id === id);
+    if (c) return c;
+  }
+  return null;
 }
 
 export async function clientByKey(prisma: PrismaClient, dialect: Dialect, clientKey: string): Promise<ClientKeys | null> {
@@ -111,8 +126,11 @@ export async function saveClient(prisma: PrismaClient, i: ClientInput): Promise<
     oneTimeSignatures: i.oneTimeSignatures,
     strictLinks: i.strictLinks,
     allowPlainQr: i.allowPlainQr,
+    scopes: i.scopes,
     enabled: i.enabled,
   };
+  const unknown = i.scopes?.filter((x) => !isTokenScope(x));
+  if (unknown?.length) throw new ScopeError(`unknown scope ${unknown.join(', ')}`);
   const orgs = i.orgCodes?.map((code) => ({ code }));
   if (orgs) {
     const known = await prisma.organization.count({ where: { code: { in: i.orgCodes } } });
@@ -120,7 +138,7 @@ export async function saveClient(prisma: PrismaClient, i: ClientInput): Promise<
   }
   const row = await prisma.integrationClient.upsert({
     where: { dialect_clientKey: { dialect: i.dialect, clientKey: i.clientKey } },
-    create: { ...data, name: i.name ?? i.clientKey, dialect: i.dialect, clientKey: i.clientKey, organizations: orgs ? { connect: orgs } : undefined },
+    create: { ...data, name: i.name ?? i.clientKey, dialect: i.dialect, clientKey: i.clientKey, scopes: i.scopes ?? DEFAULT_CLIENT_SCOPES[i.dialect], organizations: orgs ? { connect: orgs } : undefined },
     update: { ...data, organizations: orgs ? { set: orgs } : undefined },
     include: { organizations: { select: { code: true } } },
   });

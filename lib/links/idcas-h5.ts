@@ -1,13 +1,13 @@
 // IDCAS H5 pages (seed 002 H1–H4): an access `token` issued by /connect/token, and with
 // encrypt_type=1 every other value 3DES-encrypted on its own. The values carry no integrity
-// check at all, so authority comes only from the access token: its client must act for the
-// performing organization, and every use is audited.
+// check at all, so authority comes only from the access token: it must carry the h5 scope, its
+// client must act for the performing organization, and every use is audited.
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
-import { storedAccessTokens, type AccessTokenVerifier } from '../auth/access-tokens';
+import { clientForToken, type AccessTokenVerifier } from '../auth/access-tokens';
 import { tripleDesDecrypt } from '../crypto/dialect-crypto';
 import { parseDate, parseQuery, repairBase64, requireAll, type LinkQuery } from './query';
-import { clientsOf, type ClientKeys } from './clients';
+import type { ClientKeys } from './clients';
 import { LinkRejection, type LinkContext, type LinkPage } from './types';
 
 export type H5Page = Extract<LinkPage, 'h5-report-list' | 'h5-exam-detail' | 'h5-lab-detail' | 'h5-exam-report'>;
@@ -39,11 +39,11 @@ function reader(q: LinkQuery, client: ClientKeys, encrypted: boolean) {
 export async function verifyH5Link(page: H5Page, search: string, deps: { prisma: PrismaClient; now?: Date; accessTokens?: AccessTokenVerifier }): Promise<LinkContext> {
   const q = parseQuery(search);
   requireAll(q, ['token']);
-  const now = deps.now ?? new Date();
-  const holder = await (deps.accessTokens ?? storedAccessTokens(deps.prisma)).verify(q.require('token').trim(), now);
-  if (!holder) throw new LinkRejection('ACCESS_TOKEN_INVALID', 'access token unknown or expired');
-  const client = (await clientsOf(deps.prisma, 'IDCAS')).find((c) => c.id === holder.clientId);
-  if (!client) throw new LinkRejection('ACCESS_TOKEN_INVALID', `client ${holder.clientId} disabled`);
+  // Only a token with the h5 scope (a user's, never a system's API token) opens these pages.
+  const found = await clientForToken(deps.prisma, q.require('token'), 'h5', { verifier: deps.accessTokens, now: deps.now });
+  if (found === 'unknown') throw new LinkRejection('ACCESS_TOKEN_INVALID', 'access token unknown, expired or revoked');
+  if (found === 'forbidden' || found.client.dialect !== 'IDCAS') throw new LinkRejection('ACCESS_TOKEN_INVALID', 'access token without the h5 scope, or not of an IDCAS client');
+  const { client, holder } = found;
   const encrypted = page !== 'h5-exam-report' && q.get('encrypt_type')?.trim() === '1';
   const get = reader(q, client, encrypted);
 

@@ -1,8 +1,9 @@
 // Issuing links with the keys stored in the database: what `npm run link` and the demo's link
 // list do. (lib/links/build.ts does the dialect formats; this finds the keys and the account.)
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '@prisma/client';
+import type { Dialect, PrismaClient } from '@prisma/client';
 import { accessTokenHash } from '../auth/access-tokens';
+import { checkScopes, type TokenScope } from '../auth/scopes';
 import type { H5Page } from './idcas-h5';
 import { buildDimageChannelLink, buildDimageQrLink, buildH5Link, buildIdcasLink, buildOpenLink, buildXiamenLink, type IdcasLinkInput } from './build';
 import { clientByKey, clientForOrg, clientsOf, type ClientKeys } from './clients';
@@ -44,16 +45,33 @@ export async function issueIdcasLink(
   return buildIdcasLink(base, page, input);
 }
 
-/** A user access token for the H5 pages (what /connect/token will issue), stored by hash. */
-export async function issueAccessToken(prisma: PrismaClient, orgCode: string, subject: string, hours = 12): Promise<{ token: string; client: ClientKeys }> {
-  const client = await idcasClientFor(prisma, orgCode);
+/**
+ * An access token, stored by hash, with exactly the scopes asked for: ['h5'] for a user of the H5
+ * pages, API scopes for a system (never both; lib/auth/scopes.ts). The client is the dialect's
+ * client acting for the organization (IDCAS unless `dialect` says otherwise); scopes it may not be
+ * granted are refused.
+ */
+export async function issueAccessToken(
+  prisma: PrismaClient,
+  orgCode: string,
+  subject: string,
+  scopes: TokenScope[],
+  o: { hours?: number; dialect?: Dialect } = {},
+): Promise<{ token: string; client: ClientKeys }> {
+  const dialect = o.dialect ?? 'IDCAS';
+  const client = dialect === 'IDCAS' ? await idcasClientFor(prisma, orgCode) : await clientForOrg(prisma, dialect, orgCode);
+  if (!client) throw new Error(`no ${dialect} client acts for organization ${orgCode} (npm run keys -- set ${dialect} …)`);
+  const granted = checkScopes(scopes, client.scopes);
   const token = randomBytes(32).toString('base64url');
-  await prisma.accessToken.create({ data: { hash: accessTokenHash(token), clientId: client.id, subject, expiresAt: new Date(Date.now() + hours * 3_600_000) } });
+  await prisma.accessToken.create({
+    data: { hash: accessTokenHash(token), clientId: client.id, subject, scope: granted.join(' '), expiresAt: new Date(Date.now() + (o.hours ?? 12) * 3_600_000) },
+  });
   return { token, client };
 }
 
+/** An H5 link carries a user's token with the h5 scope only: it opens H5 pages and calls no API. */
 export async function issueH5Link(prisma: PrismaClient, base: string, page: H5Page, o: { orgCode: string; subject: string; params: [string, string][] }): Promise<string> {
-  const { token, client } = await issueAccessToken(prisma, o.orgCode, o.subject);
+  const { token, client } = await issueAccessToken(prisma, o.orgCode, o.subject, ['h5']);
   return buildH5Link(base, page, { desKey: client.desKey!, desIv: client.desIv!, accessToken: token, params: o.params });
 }
 

@@ -1,6 +1,7 @@
-// Opening a link: verify (dialect edge) → one-time check → find the subject → create the viewing
-// session → audit → redirect to the page without the credentials in its URL. A refusal writes
-// only its count, logs its reason without personal data, and answers with a Chinese page and a 4xx.
+// Opening a link: verify (dialect edge) → resume (same browser, same link) → find the subject →
+// spend the one-time key, create the viewing session and audit it (one transaction) → redirect to
+// the page without the credentials in its URL. A refusal writes only its count, logs its reason
+// without personal data, and answers with a Chinese page and a 4xx.
 import { randomBytes } from 'node:crypto';
 import type { Dialect, Prisma, PrismaClient } from '@prisma/client';
 import { resolveScope, type Scope } from '../domain/subjects';
@@ -11,6 +12,7 @@ import { verifyIdcasLink } from './idcas';
 import type { AccessTokenVerifier } from '../auth/access-tokens';
 import { verifyH5Link } from './idcas-h5';
 import { verifyDimageLink, verifyOpenLink } from './neijiang';
+import { linkHash, parseQuery } from './query';
 import { LinkRejection, type LinkContext, type LinkPage } from './types';
 import { verifyXiamenLink } from './xiamen';
 
@@ -71,13 +73,46 @@ export function verifyLink(page: LinkPage, search: string, deps: OpenDeps): Prom
   }
 }
 
-/** Marks a one-time signature used; a second use is refused (unless resumed by its own session). */
-async function consumeSignature(prisma: PrismaClient, ctx: LinkContext): Promise<void> {
-  const { count } = await prisma.usedSignature.createMany({
-    data: [{ hash: ctx.signatureHash, clientId: ctx.clientId, expiresAt: new Date(Date.now() + 2 * 86_400_000) }],
+/**
+ * What a one-time link spends. Where the signature covers every parameter that selects data, the
+ * signature: a copy with a parameter added is the same link. Where it does not (IDCAS exam-report
+ * and repeat-reminder without `psign`), the whole link: two genuine links that share a sev and a
+ * second but name different patients or items are two links.
+ */
+export function oneTimeKey(ctx: LinkContext, link: string): string {
+  return ctx.fullyCovered ? ctx.signatureHash : link;
+}
+
+/** Marks a one-time key used (INSERT … ON CONFLICT DO NOTHING: of two concurrent opens one wins). */
+async function consumeOnce(tx: Prisma.TransactionClient, ctx: LinkContext, key: string): Promise<void> {
+  const { count } = await tx.usedSignature.createMany({
+    data: [{ hash: key, clientId: ctx.clientId, expiresAt: new Date(Date.now() + 2 * 86_400_000) }],
     skipDuplicates: true,
   });
-  if (count === 0) throw new LinkRejection('REPLAYED', `one-time signature reused (client ${ctx.clientId})`);
+  if (count === 0) throw new LinkRejection('REPLAYED', `one-time ${ctx.fullyCovered ? 'signature' : 'link'} reused (client ${ctx.clientId})`);
+}
+
+async function auditOpen(tx: Prisma.TransactionClient, ctx: LinkContext, scope: Scope, ref: string, ip: string | undefined): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actor: ctx.caller.accountClinicianId ? `clinician:${ctx.caller.accountClinicianId}` : `client:${ctx.clientId}`,
+      action: 'link.open',
+      target: `session:${ref}`,
+      ip: ip ?? null,
+      detail: {
+        dialect: ctx.dialect,
+        page: ctx.page,
+        clientId: ctx.clientId,
+        orgCode: ctx.caller.orgCode ?? null,
+        workNo: ctx.caller.workNo ?? null,
+        patientId: scope.patientId,
+        examIds: scope.examIds,
+        labTestIds: scope.labTestIds,
+        fullyCovered: ctx.fullyCovered,
+        oneTime: ctx.oneTime,
+      } satisfies Prisma.InputJsonValue,
+    },
+  });
 }
 
 async function countRefusal(prisma: PrismaClient, dialect: Dialect, reason: string): Promise<void> {
@@ -114,34 +149,21 @@ export async function openLink(req: OpenRequest, deps: OpenDeps): Promise<OpenRe
   const { prisma } = deps;
   try {
     const ctx = await verifyLink(req.page, req.search, deps);
+    const link = linkHash(req.page, parseQuery(req.search));
     if (ctx.oneTime) {
-      const resumed = await resumableSession(prisma, req.cookies, ctx.signatureHash);
+      const resumed = await resumableSession(prisma, req.cookies, link);
       if (resumed) return { status: 303, headers: { location: `${LANDING[req.page]}?vs=${resumed.id}` }, body: null, context: ctx, sessionRef: resumed.id };
-      await consumeSignature(prisma, ctx);
     }
     const found = await resolveScope(prisma, ctx);
     const scope = PATIENT_WIDE.has(req.page) ? { patientId: found.patientId, examIds: [], labTestIds: [] } : found;
-    const session = await createSession(prisma, ctx, scope, { ip: req.ip, userAgent: req.userAgent });
-    await prisma.auditLog.create({
-      data: {
-        actor: ctx.caller.accountClinicianId ? `clinician:${ctx.caller.accountClinicianId}` : `client:${ctx.clientId}`,
-        action: 'link.open',
-        target: `session:${session.ref}`,
-        ip: req.ip ?? null,
-        detail: {
-          dialect: ctx.dialect,
-          page: ctx.page,
-          clientId: ctx.clientId,
-          orgCode: ctx.caller.orgCode ?? null,
-          workNo: ctx.caller.workNo ?? null,
-          patientId: scope.patientId,
-          examIds: scope.examIds,
-          labTestIds: scope.labTestIds,
-          fullyCovered: ctx.fullyCovered,
-          oneTime: ctx.oneTime,
-        } satisfies Prisma.InputJsonValue,
-      },
-    });
+    // Spent only now that the whole link verified and its subject was found: a refused copy (an
+    // edited parameter, an exam of another patient) leaves the genuine link usable.
+    const session = await prisma.$transaction(async (tx) => {
+      if (ctx.oneTime) await consumeOnce(tx, ctx, oneTimeKey(ctx, link));
+      const s = await createSession(tx, ctx, scope, { ip: req.ip, userAgent: req.userAgent, linkHash: link });
+      await auditOpen(tx, ctx, scope, s.ref, req.ip);
+      return s;
+    }, { maxWait: 10_000 }); // under load, wait for a connection as a plain query would, not fail after 2 s
     const maxAge = Math.round((session.expiresAt.getTime() - Date.now()) / 1000);
     return {
       status: 303,

@@ -2,7 +2,8 @@
 // ("? source=his"), '+' or raw spaces in timestamps, Base64 whose '+' was turned into a space by a
 // form decoder, values URL-encoded twice. What cannot be read is a MALFORMED_PARAMETER — never an
 // exception of another kind.
-import { LinkRejection } from './types';
+import { createHash } from 'node:crypto';
+import { LinkRejection, type LinkPage } from './types';
 
 export interface LinkQuery {
   /** Trimmed names with decoded values, in URL order (Xiamen signs values in URL order). */
@@ -55,6 +56,16 @@ export function parseQuery(search: string): LinkQuery {
     },
   };
   return q;
+}
+
+/**
+ * The whole link as one value: its page and every parameter (trimmed name, decoded and trimmed
+ * value), sorted, the signature included. Two links that share a signature but differ in any
+ * parameter (another patient, another item) have different hashes.
+ */
+export function linkHash(page: LinkPage, q: LinkQuery): string {
+  const pairs = q.entries.map(([n, v]) => [n, v.trim()] as const).sort(([a, x], [b, y]) => (a !== b ? (a < b ? -1 : 1) : x < y ? -1 : x > y ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify([page, pairs])).digest('hex');
 }
 
 /** Refuses the link naming every absent parameter at once. */

@@ -48,6 +48,22 @@ export function checkKey(key: string): string {
   return key;
 }
 
+export interface RecoveryReport {
+  /** Moved into place: their row had committed. */
+  committed: number;
+  /** Deleted: no row names them. */
+  dropped: number;
+  /** Left alone: younger than the grace period (a write may still be in progress). */
+  young: number;
+  /** Gone before we got to them: another process's recovery handled them. */
+  vanished: number;
+  /** Could not be handled (reported one by one); tried again by the next sweep. */
+  failed: number;
+}
+
+const isMissing = (e: unknown) => (e as NodeJS.ErrnoException)?.code === 'ENOENT';
+const exists = (file: string) => fsp.access(file).then(() => true, () => false);
+
 async function fsyncDir(dir: string) {
   const h = await fsp.open(dir, 'r');
   try {
@@ -129,6 +145,9 @@ export class FileBlobStore implements BlobStore {
     checkKey(key);
     const tmp = path.join(this.incoming, `${key.replace(/\//g, '!')}~${randomBytes(6).toString('hex')}`);
     await fsp.rename(file.path, tmp);
+    // Young again: recovery leaves a staged file alone while it is younger than the grace period.
+    const now = new Date();
+    await fsp.utimes(tmp, now, now);
     await fsyncDir(this.incoming);
     return { key, size: file.size, sha256: file.sha256, commit: () => this.moveInto(tmp, key), abort: () => fsp.rm(tmp, { force: true }) };
   }
@@ -138,28 +157,56 @@ export class FileBlobStore implements BlobStore {
     return this.file(key);
   }
 
-  /** After a crash: staged files whose key is referenced (`isReferenced`) move into place, the rest go. */
-  async recoverIncoming(isReferenced: (key: string) => Promise<boolean>): Promise<{ committed: number; dropped: number }> {
-    let committed = 0;
-    let dropped = 0;
+  /**
+   * After a crash: staged files whose key is referenced (`isReferenced`) move into place, the rest go.
+   * Safe with several processes on one store (app nodes, the demo loader beside a server):
+   * - only files older than `graceMs` are touched. A writer stages, commits its row, then moves its
+   *   file; a younger file may be that write in progress, in this or another process. (Claiming files
+   *   by renaming them would not protect it: the writer's own move would then fail after its commit.)
+   *   A crash's files are therefore finished by a later sweep, once they are old enough.
+   * - each step is one atomic rename or unlink, and a file that vanished meanwhile (ENOENT) was
+   *   handled by another recovery, so two at once handle every file exactly once and neither fails.
+   * - a problem with one file goes to `onProblem` and the others continue.
+   */
+  async recoverIncoming(
+    isReferenced: (key: string) => Promise<boolean>,
+    opts: { graceMs: number; onProblem?: (file: string, error: Error) => void },
+  ): Promise<RecoveryReport> {
+    const report: RecoveryReport = { committed: 0, dropped: 0, young: 0, vanished: 0, failed: 0 };
     let names: string[];
     try {
       names = await fsp.readdir(this.incoming);
-    } catch {
-      return { committed, dropped };
+    } catch (e) {
+      if (isMissing(e)) return report;
+      throw e;
     }
+    const before = Date.now() - opts.graceMs;
     for (const name of names) {
       const tmp = path.join(this.incoming, name);
-      const key = name.replace(/~[0-9a-f]{12}$/, '').replace(/!/g, '/');
-      if (KEY.test(key) && (await isReferenced(key))) {
-        await this.moveInto(tmp, key);
-        committed++;
-      } else {
-        await fsp.rm(tmp, { force: true });
-        dropped++;
+      try {
+        const st = await fsp.lstat(tmp);
+        if (!st.isFile()) continue;
+        if (st.mtimeMs > before) {
+          report.young++;
+          continue;
+        }
+        const key = name.replace(/~[0-9a-f]{12}$/, '').replace(/!/g, '/');
+        if (KEY.test(key) && (await isReferenced(key))) {
+          await this.moveInto(tmp, key);
+          report.committed++;
+        } else {
+          await fsp.unlink(tmp);
+          report.dropped++;
+        }
+      } catch (e) {
+        if (isMissing(e) && !(await exists(tmp))) report.vanished++;
+        else {
+          report.failed++;
+          opts.onProblem?.(tmp, e as Error);
+        }
       }
     }
-    return { committed, dropped };
+    return report;
   }
 
   async get(key: string) {

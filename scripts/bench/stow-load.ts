@@ -158,7 +158,7 @@ async function token(): Promise<string> {
     if (!(await prisma.integrationClient.findFirst({ where: { clientKey: 'bench-stow' } }))) {
       await saveClient(prisma, { dialect: 'IDCAS', clientKey: 'bench-stow', orgCodes: ['BENCH'], desKey: 'k', desIv: '12345678', md5Key: 'm' });
     }
-    return (await issueAccessToken(prisma, 'BENCH', 'bench-stow')).token;
+    return (await issueAccessToken(prisma, 'BENCH', 'bench-stow', ['dicomweb-read', 'dicomweb-write'])).token;
   } finally {
     await prisma.$disconnect();
     await sql.close();

@@ -38,7 +38,7 @@ async function main() {
       if (res.status !== 303 || !cookie) throw new Error(`${s.label} link refused: ${res.status} ${await res.text()}`);
       args.push(s.label === 'CT' ? '--ours' : '--ours-mr', new URL(res.headers.get('location')!, base).href, '--ours-cookie', cookie);
     }
-    const { token } = await issueAccessToken(prisma, HOSPITAL, 'bench-viewer');
+    const { token } = await issueAccessToken(prisma, HOSPITAL, 'bench-viewer', ['dicomweb-write']);
     args.push('--ours-stow', `${base}/dicomweb`, '--ours-token', token);
     console.log(`npx tsx scripts/bench/viewer.ts ${args.map((a) => `'${a}'`).join(' ')}`);
   } finally {

@@ -22,13 +22,14 @@ function baseUrl(request: NextRequest): string {
   return `${requestOrigin(request)}/dicomweb`;
 }
 
-async function access(request: NextRequest): Promise<DicomAccess | NextResponse> {
+async function access(request: NextRequest, need: 'read' | 'write'): Promise<DicomAccess | NextResponse> {
   const a = await dicomAccess(await prisma(), {
     cookies: request.cookies,
     sessionRef: request.nextUrl.searchParams.get('vs') ?? request.headers.get('x-view-session'),
     authorization: request.headers.get('authorization'),
+    need,
   });
-  return a ?? problem(401, '需要有效的调阅会话或访问令牌');
+  return 'refused' in a ? problem(a.refused, a.message) : a;
 }
 
 type Route = { level: 'studies' | 'series' | 'instances'; study?: string; series?: string; instance?: string; rest: string[] };
@@ -66,7 +67,7 @@ function fail(e: unknown): NextResponse {
 export async function GET(request: NextRequest, { params }: { params: Promise<{ path: string[] }> }) {
   const r = route((await params).path);
   if (!r) return problem(404, 'not a DICOMweb resource');
-  const a = await access(request);
+  const a = await access(request, 'read');
   if (a instanceof NextResponse) return a;
   const db = await prisma();
   const base = baseUrl(request);
@@ -84,7 +85,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     if (isSearch && r.rest.length === 0) {
       if (r.study && !(await canReadStudy(db, a, r.study))) return problem(403, '无权访问该检查影像');
       const q = parseQido(request.nextUrl.searchParams);
-      const found = r.level === 'studies' ? await searchStudies(db, base, readable, q) : r.level === 'series' ? await searchSeries(db, base, readable, q, r.study) : await searchInstances(db, base, readable, q, r.study, r.series);
+      const found = r.level === 'studies' ? await searchStudies(db, base, a, q) : r.level === 'series' ? await searchSeries(db, base, a, q, r.study) : await searchInstances(db, base, a, q, r.study, r.series);
       return json(found);
     }
     const rows = await instancesFor(db, readable, { study: r.study!, series: r.series, instance: r.instance });
@@ -127,7 +128,7 @@ function image(out: { contentType: string; bytes: Uint8Array }) {
 export async function POST(request: NextRequest, { params }: { params: Promise<{ path: string[] }> }) {
   const r = route((await params).path);
   if (!r || r.level !== 'studies' || r.rest.length) return problem(404, 'STOW-RS is POST /dicomweb/studies[/{study}]');
-  const a = await access(request);
+  const a = await access(request, 'write');
   if (a instanceof NextResponse) return a;
   const w = writer(a);
   if (!w) return problem(403, '只有接入系统（访问令牌）可以上传影像');

@@ -3,8 +3,11 @@ import { prisma } from '@/lib/db';
 import { field, JILIN, jilinClient, jilinReply } from '@/lib/dialects/jilin';
 import { DEFAULT_MAX_INSTANCE_BYTES, DicomConflictError, ingestDicom, type CheckedInstance } from '@/lib/dicom/ingest';
 import { DicomParseError } from '@/lib/dicom/parse';
+import { BodyTooLargeError, readForm } from '@/lib/http/body';
 
 export const dynamic = 'force-dynamic';
+
+const FORM_OVERHEAD_BYTES = 64 * 1024;
 
 /**
  * Jilin 2.5 uploadDicom (multipart/form-data): hospitalCode, accessNumber, studyUid, seriesUid,
@@ -15,13 +18,12 @@ export async function POST(request: NextRequest) {
   const db = await prisma();
   const client = await jilinClient(db, request.headers.get('x-token'));
   if (!client) return jilinReply(JILIN.unauthorized);
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > DEFAULT_MAX_INSTANCE_BYTES + 64 * 1024) return jilinReply(JILIN.badInput);
   let form: FormData;
   try {
-    form = await request.formData();
-  } catch {
-    return jilinReply(JILIN.badInput);
+    // One instance of at most YINGYUN_DICOM_MAX_BYTES, and room for the five fields and the boundaries.
+    form = await readForm(request, DEFAULT_MAX_INSTANCE_BYTES + FORM_OVERHEAD_BYTES);
+  } catch (e) {
+    return jilinReply(e instanceof BodyTooLargeError ? JILIN.tooLarge : JILIN.badInput);
   }
   // Field names as sent, trimmed ("accessNumber " happens).
   const byName = new Map<string, FormDataEntryValue>();

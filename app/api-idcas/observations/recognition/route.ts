@@ -2,9 +2,10 @@ import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { hashPii } from '@/lib/crypto/pii';
 import { prisma } from '@/lib/db';
-import { idcasClientOf, idcasFailure, idcasReply } from '@/lib/dialects/idcas-api';
+import { idcasBodyRefused, idcasClientOf, idcasFailure, idcasReply } from '@/lib/dialects/idcas-api';
 import { parseLenientJson } from '@/lib/dialects/lenient-json';
 import { findRecognisable } from '@/lib/domain/recognition';
+import { readJsonObject } from '@/lib/http/body';
 import { signatureHash } from '@/lib/links/freshness';
 import type { LinkContext } from '@/lib/links/types';
 import { createSession } from '@/lib/sessions';
@@ -78,12 +79,8 @@ export async function POST(request: NextRequest) {
   const db = await prisma();
   const client = await idcasClientOf(db, request.headers.get('authorization'));
   if (!client) return idcasFailure('未授权', 401);
-  let body: unknown;
-  try {
-    body = parseLenientJson(await request.text());
-  } catch {
-    return idcasFailure('参数错误：请求体不是 JSON');
-  }
+  const body = await readJsonObject(request, { parse: parseLenientJson });
+  if (typeof body === 'string') return idcasBodyRefused(body);
   const parsed = R2.safeParse(body);
   if (!parsed.success) return idcasFailure(`参数错误：${[...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ')}`);
   const { org_code, patients_cnt, work_stations } = parsed.data;

@@ -1,17 +1,27 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { prisma } from '@/lib/db';
+import { BodyTooLargeError, readForm } from '@/lib/http/body';
 import { renderNoticePage } from '@/lib/links/error-page';
 import { checkPrivacy, sessionFrom } from '@/lib/sessions';
 
 export const dynamic = 'force-dynamic';
+
+/** Two short fields (vs, last4): anything bigger is not this form. */
+const FORM_MAX_BYTES = 16 * 1024;
 
 const html = (status: number, title: string, hint: string) =>
   new NextResponse(renderNoticePage(title, hint), { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
 
 /** The patient's answer to the privacy check (last four phone digits); five wrong answers end the session. */
 export async function POST(request: NextRequest) {
+  let form: FormData | null;
+  try {
+    form = await readForm(request, FORM_MAX_BYTES);
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) return html(413, '请求过大', '请返回页面重新输入手机号后四位。');
+    form = null;
+  }
   const db = await prisma();
-  const form = await request.formData().catch(() => null);
   const ref = (form?.get('vs') ?? request.nextUrl.searchParams.get('vs'))?.toString();
   const session = await sessionFrom(db, request.cookies, ref, { unverified: true });
   if (!session) return html(401, '会话无效或已过期', '请重新扫描报告单上的二维码。');

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
 import { prisma } from '@/lib/db';
 import { markRecognition, RecognitionError } from '@/lib/domain/recognition';
-import { clientIp } from '@/lib/http/body';
+import { clientIp, readJsonObject } from '@/lib/http/body';
 import { examInScope, labTestInScope, type StoredContext } from '@/lib/sessions';
 import { outOfScope, routeSession } from '@/lib/view-access';
 
@@ -22,7 +22,9 @@ export async function POST(request: NextRequest) {
   const session = await routeSession(request);
   if (session instanceof NextResponse) return session;
   if (session.page !== 'recognition') return outOfScope();
-  const parsed = Mark.safeParse(await request.json().catch(() => null));
+  const body = await readJsonObject(request);
+  if (body === 'too-large') return NextResponse.json({ error: '请求体过大' }, { status: 413 });
+  const parsed = Mark.safeParse(body);
   if (!parsed.success) return NextResponse.json({ error: '参数不正确' }, { status: 400 });
   const m = parsed.data;
   const db = await prisma();

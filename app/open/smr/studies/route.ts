@@ -1,8 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import type { PrismaClient } from '@prisma/client';
 import { hashPii } from '@/lib/crypto/pii';
 import { prisma } from '@/lib/db';
 import { parseLenientJson, text } from '@/lib/dialects/lenient-json';
-import { SMR, smrClient } from '@/lib/dialects/neijiang-api';
+import { SMR, smrCaller, smrFields, smrVerify, type SmrCaller } from '@/lib/dialects/neijiang-api';
+import { readJsonObject } from '@/lib/http/body';
 import { findRecognisable } from '@/lib/domain/recognition';
 import { issueDimageChannelLink } from '@/lib/links/issue';
 import { config } from '@/lib/config';
@@ -18,25 +20,25 @@ const ymd = (d: Date | null) => formatChinaDate(d).replace(/-/g, '');
  * real-time (502) shape. A result's reportId / studyUuid is what the mark call names.
  */
 export async function GET(request: NextRequest) {
-  const q = Object.fromEntries([...request.nextUrl.searchParams].map(([k, v]) => [k.trim(), v]));
-  return list(request, q);
-}
-
-/** Some HIS send the same fields as a JSON body. */
-export async function POST(request: NextRequest) {
-  let body: Record<string, unknown>;
-  try {
-    body = parseLenientJson(await request.text()) as Record<string, unknown>;
-  } catch {
-    return SMR.failed('参数缺失或不正确');
-  }
-  return list(request, body);
-}
-
-async function list(request: NextRequest, b: Record<string, unknown>): Promise<NextResponse> {
   const db = await prisma();
-  const f = { hospitalCode: text(b, 'hospitalCode'), idCard: text(b, 'ICCard') ?? text(b, 'idCard'), smrCode: text(b, 'smrCode'), timeStamp: text(b, 'timeStamp'), opName: text(b, 'opName'), opUid: text(b, 'opUid') ?? text(b, 'opUId') };
-  const client = await smrClient(db, request.headers, f);
+  const caller = await smrCaller(db, request.headers);
+  if (caller instanceof NextResponse) return caller;
+  return list(db, caller, Object.fromEntries([...request.nextUrl.searchParams].map(([k, v]) => [k.trim(), v])));
+}
+
+/** Some HIS send the same fields as a JSON body: read only once the headers name a client. */
+export async function POST(request: NextRequest) {
+  const db = await prisma();
+  const caller = await smrCaller(db, request.headers);
+  if (caller instanceof NextResponse) return caller;
+  const body = await readJsonObject(request, { parse: parseLenientJson });
+  if (typeof body === 'string') return SMR.refused(body);
+  return list(db, caller, body);
+}
+
+async function list(db: PrismaClient, caller: SmrCaller, b: Record<string, unknown>): Promise<NextResponse> {
+  const f = smrFields(b);
+  const client = smrVerify(caller, f);
   if (client instanceof NextResponse) return client;
   const requestId = text(b, 'requestId');
   const visitId = text(b, 'visitId');

@@ -1,10 +1,22 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { prisma } from '@/lib/db';
 import { parseLenientJson, text } from '@/lib/dialects/lenient-json';
-import { SMR, smrClient } from '@/lib/dialects/neijiang-api';
+import { SMR, smrCaller, smrFields, smrVerify } from '@/lib/dialects/neijiang-api';
+import { readJsonObject } from '@/lib/http/body';
 import { markRecognition, RecognitionError, type MarkInput } from '@/lib/domain/recognition';
 
 export const dynamic = 'force-dynamic';
+
+/** A GET's fields from its query; smrInfo is JSON text. */
+function queryFields(request: NextRequest): Record<string, unknown> | 'malformed' {
+  try {
+    return Object.fromEntries([...request.nextUrl.searchParams].map(([k, v]) => [k.trim(), k.trim() === 'smrInfo' ? parseLenientJson(v) : v]));
+  } catch {
+    return 'malformed';
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** "E12" names exam 12, "L7" lab test 7; bare digits an exam. */
 function target(id: string | undefined): { examId?: number; labTestId?: number } | null {
@@ -19,26 +31,23 @@ function target(id: string | undefined): { examId?: number; labTestId?: number }
  */
 async function mark(request: NextRequest, { params }: { params: Promise<{ studyUuid: string }> }) {
   const db = await prisma();
+  const caller = await smrCaller(db, request.headers);
+  if (caller instanceof NextResponse) return caller;
   // The spec sends a JSON body even with GET; Node's fetch API drops GET bodies, so a GET may
   // also carry the fields as query parameters (smrInfo as a JSON string).
-  let b: Record<string, unknown>;
-  try {
-    const raw = await request.text();
-    b = raw.trim()
-      ? (parseLenientJson(raw) as Record<string, unknown>)
-      : Object.fromEntries([...request.nextUrl.searchParams].map(([k, v]) => [k.trim(), k.trim() === 'smrInfo' ? parseLenientJson(v) : v]));
-  } catch {
-    return SMR.failed('参数缺失或不正确');
-  }
-  const f = { hospitalCode: text(b, 'hospitalCode'), idCard: text(b, 'ICCard') ?? text(b, 'idCard'), smrCode: text(b, 'smrCode'), timeStamp: text(b, 'timeStamp'), opName: text(b, 'opName'), opUid: text(b, 'opUid') ?? text(b, 'opUId') };
-  const client = await smrClient(db, request.headers, f);
+  const body = await readJsonObject(request, { parse: parseLenientJson });
+  const b = body === 'empty' ? queryFields(request) : body;
+  if (typeof b === 'string') return SMR.refused(b);
+  const f = smrFields(b);
+  const client = smrVerify(caller, f);
   if (client instanceof NextResponse) return client;
   if (!f.hospitalCode || !f.opUid) return SMR.failed('参数缺失或不正确');
   const path = (await params).studyUuid;
   // 501 sends smrInfo[]; 502 sends one flat mark (Code=003) for the study in the path.
-  const infos = Array.isArray(b.smrInfo) ? (b.smrInfo as Record<string, unknown>[]) : [{ ...b, reportId: path }];
+  const infos: unknown[] = Array.isArray(b.smrInfo) ? b.smrInfo : [{ ...b, reportId: path }];
   const marks: MarkInput[] = [];
   for (const i of infos) {
+    if (!isObject(i)) return SMR.failed('参数缺失或不正确');
     const t = target(text(i, 'reportId') ?? text(i, 'ReportID') ?? path);
     const mk = text(i, 'smrMark');
     const reason = text(i, 'smrMessage');
