@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Transform } from 'node:stream';
 import { createInflate, createInflateRaw, inflateRawSync, inflateSync } from 'node:zlib';
 import { Decoder as LosslessJpegDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
+import { config } from '../config';
 
 export class PixelDataError extends Error {
   /** The top-level elements read before a malformed header stopped the walk, and their values' text. */
@@ -360,9 +361,6 @@ const sourceOf = (file: Uint8Array | Source): Source => (file instanceof Uint8Ar
 // Parsing is cached per file: a WADO-RS request for many frames (or frameInfo + decodeFrame) walks the header once.
 const cache = new WeakMap<Uint8Array | Source, Parsed>();
 
-/** The inflated size allowed for a deflated dataset (also the largest instance accepted). */
-const defaultInflateLimit = () => Number(process.env.YINGYUN_DICOM_MAX_BYTES) || 512 * 1024 * 1024;
-
 /** Inflates with a hard cap on the output, which zlib enforces as it inflates. */
 function inflateCapped(body: Uint8Array, limit: number): Uint8Array {
   const inflate = (f: typeof inflateRawSync) => {
@@ -390,7 +388,7 @@ function inflateCapped(body: Uint8Array, limit: number): Uint8Array {
 type FullHeader = Header & { rawTransferSyntax: string; datasetStart: number; explicit: boolean; preamble: boolean };
 const headerCache = new WeakMap<Uint8Array | Source, FullHeader>();
 
-function parseHeader(file: Uint8Array | Source, inflateLimit = defaultInflateLimit()): FullHeader {
+function parseHeader(file: Uint8Array | Source, inflateLimit = config.dicomMaxBytes): FullHeader {
   const hit = headerCache.get(file);
   if (hit && (hit.ts !== TS.deflatedLE || hit.src.size <= inflateLimit)) return hit;
   const h = walkHeader(sourceOf(file), inflateLimit);

@@ -50,11 +50,11 @@ const PARALLEL_PARTS = 4;
 const MAX_PARTS = 10_000;
 
 type Entry = Record<string, DicomJsonAttribute>;
-type Outcome = { stored: Entry } | { failed: Entry };
+type Failure = { failed: Entry };
 /** A part as received: refused already, or a file whose check is running. */
-type Received = { outcome: Outcome } | { file: ReceivedFile; checked: Promise<{ ok: true; instance: CheckedInstance } | { ok: false; error: unknown }> };
+type Received = { outcome: Failure } | { file: ReceivedFile; checked: Promise<{ ok: true; instance: CheckedInstance } | { ok: false; error: unknown }> };
 
-function failure(reason: number, uids: KnownUids = {}): Outcome {
+function failure(reason: number, uids: KnownUids = {}): Failure {
   // The instance's UIDs when it was readable that far, so a client can match the entry without counting.
   return {
     failed: {
@@ -65,7 +65,7 @@ function failure(reason: number, uids: KnownUids = {}): Outcome {
   };
 }
 
-function failed(e: unknown): Outcome {
+function failed(e: unknown): Failure {
   const reason =
     e instanceof StudyMismatchError ? STUDY_MISMATCH
     : e instanceof DicomConflictError ? DUPLICATE_SOP
@@ -123,37 +123,36 @@ export async function stow(prisma: PrismaClient, body: AsyncIterable<Uint8Array>
   const type = contentTypeParam(contentType, 'type');
   if (type && type.toLowerCase() !== 'application/dicom') throw new StowError(415, `unsupported part type ${type}`);
   const ingest: IngestOptions = { organizationCode: opts.organizationCode, clientId: opts.clientId, maxBytes: opts.maxBytes, studyInstanceUid: opts.studyUid };
-  const max = opts.maxBytes ?? config.dicomMaxBytes;
   const source = body instanceof Uint8Array ? (async function* () { yield body; })() : arriving(body);
-
-  const parts: Received[] = [];
-  // Received parts wait for the rest of the body (and a part may arrive slowly); file-store recovery
-  // drops incoming files that look abandoned (older than the staging grace period), so they are kept
-  // young until they are stored.
-  const waiting = new Set<string>();
-  const keepYoung = setInterval(() => {
-    const now = new Date();
-    for (const file of waiting) fsp.utimes(file, now, now).catch(() => {});
-  }, Math.min(60_000, config.stagingGraceMs / 4));
+  const young = keepYoung();
   try {
-    return await stowParts(prisma, source, contentType, opts, ingest, max, parts, waiting);
+    const parts = await receiveAll(source, contentTypeParam(contentType, 'boundary') ?? '', ingest, young.files);
+    return answer(opts.base, await storeAll(prisma, parts, ingest, young.files));
   } finally {
-    clearInterval(keepYoung);
+    young.stop();
   }
 }
 
-async function stowParts(
-  prisma: PrismaClient,
-  source: AsyncIterable<Uint8Array>,
-  contentType: string,
-  opts: StowOptions,
-  ingest: IngestOptions,
-  max: number,
-  parts: Received[],
-  waiting: Set<string>,
-): Promise<StowResult> {
+/**
+ * Received parts wait for the rest of the body (and a part may arrive slowly), while file-store
+ * recovery drops incoming files that look abandoned (older than the staging grace period): the files
+ * in the set are touched often enough to stay young until they are stored.
+ */
+function keepYoung(): { files: Set<string>; stop(): void } {
+  const files = new Set<string>();
+  const timer = setInterval(() => {
+    const now = new Date();
+    for (const file of files) fsp.utimes(file, now, now).catch(() => {});
+  }, Math.min(60_000, config.stagingGraceMs / 4));
+  return { files, stop: () => clearInterval(timer) };
+}
+
+/** Every part of the body into the incoming folder, each checked as soon as it is complete. */
+async function receiveAll(source: AsyncIterable<Uint8Array>, boundary: string, ingest: IngestOptions, young: Set<string>): Promise<Received[]> {
+  const max = ingest.maxBytes ?? config.dicomMaxBytes;
+  const parts: Received[] = [];
   try {
-    const reader = new MultipartReader(source, contentTypeParam(contentType, 'boundary') ?? '');
+    const reader = new MultipartReader(source, boundary);
     for (let headers; (headers = await reader.nextPart()); ) {
       if (parts.length >= MAX_PARTS) throw new StowError(413, `more than ${MAX_PARTS} instances in one request`);
       const partType = headers['content-type']?.split(';')[0].trim().toLowerCase();
@@ -162,7 +161,7 @@ async function stowParts(
         parts.push({ outcome: failure(CANNOT_UNDERSTAND) });
         continue;
       }
-      parts.push(await receivePart(reader, max, ingest, waiting));
+      parts.push(await receivePart(reader, max, ingest, young));
     }
   } catch (e) {
     // Nothing of a broken or oversized body is stored: drop what arrived (once its check is over).
@@ -171,29 +170,27 @@ async function stowParts(
     throw e;
   }
   if (!parts.length) throw new StowError(400, 'no parts');
+  return parts;
+}
 
-  const storePart = async (part: Received): Promise<Outcome> => {
+/**
+ * The checked parts indexed and moved into place: the first alone (it creates the study and series
+ * rows), then a few at a time (a part spends most of its time waiting on the database and the disk).
+ * Outcomes keep the order of the parts.
+ */
+async function storeAll(prisma: PrismaClient, parts: Received[], ingest: IngestOptions, young: Set<string>): Promise<(Failure | CheckedInstance)[]> {
+  const storePart = async (part: Received): Promise<Failure | CheckedInstance> => {
     if ('outcome' in part) return part.outcome;
     const checked = await part.checked;
-    waiting.delete(part.file.path); // stored or gone from here on
+    young.delete(part.file.path); // stored or gone from here on
     if (!checked.ok) return failed(checked.error);
     try {
-      const i = (await storeChecked(prisma, part.file, checked.instance, ingest)).instance;
-      return {
-        stored: {
-          '00081150': { vr: 'UI', Value: [i.sopClassUid] },
-          '00081155': { vr: 'UI', Value: [i.sopInstanceUid] },
-          '00081190': { vr: 'UR', Value: [`${opts.base}/studies/${i.studyInstanceUid}/series/${i.seriesInstanceUid}/instances/${i.sopInstanceUid}`] },
-        },
-      };
+      return (await storeChecked(prisma, part.file, checked.instance, ingest)).instance;
     } catch (e) {
       return failed(e);
     }
   };
-
-  // The first part alone (it creates the study and series rows), then a few at a time: a part spends
-  // most of its time waiting on the database and the disk. Answers keep the order of the parts.
-  const outcomes: Outcome[] = new Array(parts.length);
+  const outcomes: (Failure | CheckedInstance)[] = new Array(parts.length);
   outcomes[0] = await storePart(parts[0]);
   let next = 1;
   const worker = async () => {
@@ -203,8 +200,23 @@ async function stowParts(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, parts.length - 1) }, worker));
-  const stored = outcomes.flatMap((o) => ('stored' in o ? [o.stored] : []));
-  const failedEntries = outcomes.flatMap((o) => ('failed' in o ? [o.failed] : []));
+  return outcomes;
+}
+
+/** The STOW-RS response (PS3.18 10.5.3): 200 all stored, 202 some, 409 none. */
+function answer(base: string, outcomes: (Failure | CheckedInstance)[]): StowResult {
+  const stored: Entry[] = [];
+  const failedEntries: Entry[] = [];
+  for (const o of outcomes) {
+    if ('failed' in o) failedEntries.push(o.failed);
+    else {
+      stored.push({
+        '00081150': { vr: 'UI', Value: [o.sopClassUid] },
+        '00081155': { vr: 'UI', Value: [o.sopInstanceUid] },
+        '00081190': { vr: 'UR', Value: [`${base}/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/${o.sopInstanceUid}`] },
+      });
+    }
+  }
   const studies = [...new Set(stored.map((s) => String((s['00081190'].Value as string[])[0]).split('/series/')[0]))];
   return {
     status: failedEntries.length === 0 ? 200 : stored.length ? 202 : 409,
