@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decode as jpegjsDecode, encode as jpegjsEncode } from 'jpeg-js';
-import { craft, TS as CRAFT_TS } from '@/tests/support/craft';
+import { craft, element as craftElement, TS as CRAFT_TS } from '@/tests/support/craft';
 import {
   checkInflatedSize,
   DatasetTooLargeError,
@@ -214,6 +214,10 @@ describe('pixels: synthetic data', () => {
       delete process.env.YINGYUN_DICOM_MAX_BYTES;
     }
     await expect(checkInflatedSize(bytes, 16 * 2 ** 20)).resolves.toBeUndefined();
+    // A header that declares little: the bomb is in trailing padding, found by counting as it inflates.
+    const padded = craft({ ts: CRAFT_TS.deflatedLE, tail: craftElement(0xfffcfffc, { vr: 'OB', value: new Uint8Array(8 * 2 ** 20) }) }).bytes;
+    await expect(checkInflatedSize(padded, 2 ** 20)).rejects.toBeInstanceOf(DatasetTooLargeError);
+    await expect(checkInflatedSize(padded, 16 * 2 ** 20)).resolves.toBeUndefined();
     expect((await decodeFrame(bytes, 1)).pixels.length).toBe(2048 * 2048);
   });
 
