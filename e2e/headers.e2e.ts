@@ -20,8 +20,12 @@ import { buildEnv, startServer, stopServer } from './support/server';
 const base = inject('baseUrl');
 const token = inject('clientToken');
 let browser: Browser;
+let bigFile: Uint8Array;
 
 beforeAll(async () => {
+  // Made before any request: synthesising it blocks this process for seconds, and a keep-alive
+  // connection the server closed meanwhile would still look usable to fetch (a write then fails).
+  [bigFile] = synthesizeSeries('DR', { seed: 1601, rows: 3072, columns: 2560 });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -102,7 +106,7 @@ describe('headers', () => {
   });
 
   it('a 15 MB STOW request arrives whole (beyond the proxy\'s 10 MB body buffer) and is stored byte for byte', async () => {
-    const [file] = synthesizeSeries('DR', { seed: 1601, rows: 3072, columns: 2560 });
+    const file = bigFile;
     expect(file.byteLength).toBeGreaterThan(15 * 1024 * 1024);
     const p = parseDicom(file);
     const { body, contentType } = multipartRelated([file]);

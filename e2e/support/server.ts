@@ -1,5 +1,6 @@
 // Starting and stopping the production server and loading demo data, for browser tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
@@ -34,9 +35,17 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Kept as a test artifact: what the server said when a browser test fails.
+  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+  const file = fs.createWriteStream(path.join(root, 'test-results', `server-${port}.log`));
   let log = '';
-  server.stdout!.on('data', (d) => (log += d));
-  server.stderr!.on('data', (d) => (log += d));
+  const keep = (d: Buffer) => {
+    log += d;
+    file.write(d);
+  };
+  server.stdout!.on('data', keep);
+  server.stderr!.on('data', keep);
+  server.once('exit', () => file.end());
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log}`);
