@@ -48,3 +48,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** The window sizes pages must work at: HIS windows and iframes on the desktop, and a phone in WeChat. */
+export const SIZES = {
+  desktop1440: { viewport: { width: 1440, height: 900 } },
+  desktop1280: { viewport: { width: 1280, height: 720 } },
+  desktop1024: { viewport: { width: 1024, height: 768 } },
+  phone: {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN',
+  },
+} satisfies Record<string, BrowserContextOptions>;
